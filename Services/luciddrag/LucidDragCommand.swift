@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `luciddrag`: the command-line entry point to LucidDrag.
+@main
+struct LucidDragCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "luciddrag",
+        abstract: "Semantic-aware drag-based image editing.",
+        subcommands: [BenchCommand.self]
+    )
+}
