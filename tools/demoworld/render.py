@@ -44,8 +44,8 @@ class Background:
             raise ValueError(f"unknown background style {self.style!r}")
 
     def to_dict(self) -> dict:
-        return {"color": self.color, "style": self.style, "gradient_angle": round(self.gradient_angle, 3),
-                "gradient_amplitude": round(self.gradient_amplitude, 3), "texture_seed": self.texture_seed}
+        return {"color": self.color, "style": self.style, "gradient_angle": self.gradient_angle,
+                "gradient_amplitude": self.gradient_amplitude, "texture_seed": self.texture_seed}
 
     @staticmethod
     def from_dict(d: dict) -> "Background":

@@ -106,7 +106,8 @@ class ObjectSpec:
     sy: float = 1.0
 
     def to_dict(self) -> dict:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+        """Full-precision fields (JSON round-trips them exactly, so a stored scene re-renders identically)."""
+        return asdict(self)
 
     @staticmethod
     def from_dict(d: dict) -> "ObjectSpec":

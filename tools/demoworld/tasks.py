@@ -21,15 +21,15 @@ import argparse
 import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import ndimage
 
 from .render import Scene, render
-from .scenes import caption, fits, mask_bbox, random_scene, save_png, scene_seed
+from .scenes import ANGLE_RANGES, caption, fits, mask_bbox, random_scene, save_png, scene_seed
 from .palette import size_word
-from .shapes import ObjectSpec
+from .shapes import SHAPES, ObjectSpec
 
 KINDS = ("move", "enlarge", "shrink", "stretch_horizontal", "stretch_vertical")
 
@@ -226,17 +226,33 @@ def _round(v):
     return v
 
 
-def make_task(kind: str, seed: int, size: int = 128, max_attempts: int = 500) -> Task:
-    """A task of the intended ``kind`` from the given seed (deterministic)."""
+def _with_shape(scene: Scene, shape: str, rng: np.random.Generator) -> tuple[Scene, int]:
+    """The scene and the index of an object of ``shape`` (one random object is turned into it if none is)."""
+    have = [i for i, o in enumerate(scene.objects) if o.shape == shape]
+    if have:
+        return scene, have[int(rng.integers(len(have)))]
+    index = int(rng.integers(len(scene.objects)))
+    angle = float(rng.uniform(*ANGLE_RANGES[shape]))
+    obj = replace(scene.objects[index], shape=shape, angle=angle)
+    return scene.with_object(index, obj, on_top=False), index
+
+
+def make_task(kind: str, seed: int, size: int = 128, shape: str | None = None, max_attempts: int = 500) -> Task:
+    """A task of the intended ``kind`` (editing an object of ``shape``, if given) from the given seed."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if shape is not None and shape not in SHAPES:
+        raise ValueError(f"unknown shape {shape!r}; expected one of {', '.join(SHAPES)}")
     rng = np.random.default_rng(seed)
     k = size / 128.0
     for _ in range(max_attempts):
         scene = random_scene(rng, size, size)
         if not scene.objects:
             continue
-        index = int(rng.integers(len(scene.objects)))
+        if shape is None:
+            index = int(rng.integers(len(scene.objects)))
+        else:
+            scene, index = _with_shape(scene, shape, rng)
         obj = scene.objects[index]
         mask = render(Scene(size, size, scene.background, (obj,))).masks[0]
         proposal = propose(kind, obj, mask, rng, k)
@@ -305,13 +321,15 @@ def write_task(task: Task, folder: str, task_id: str) -> dict:
 
 
 def write_tasks(out: str, count: int, seed: int, size: int = 128) -> list[dict]:
-    """Write ``count`` tasks (kinds in rotation, so the mix is balanced) plus an ``index.json`` summary."""
+    """Write ``count`` tasks plus an ``index.json`` summary. Kinds rotate fastest and the edited object's
+    shape rotates after each full round of kinds, so kinds and (kind, shape) pairs are balanced."""
     os.makedirs(out, exist_ok=True)
     records = []
     for i in range(count):
         kind = KINDS[i % len(KINDS)]
+        shape = SHAPES[(i // len(KINDS)) % len(SHAPES)]
         task_id = f"task-{i + 1:04d}"
-        task = make_task(kind, scene_seed(seed, i), size)
+        task = make_task(kind, scene_seed(seed, i), size, shape)
         records.append(write_task(task, os.path.join(out, task_id), task_id))
     summary = {"count": count, "seed": seed, "size": size,
                "tasks": [{"id": r["id"], "intended_kind": r["intended_kind"], "ambiguous": r["ambiguous"],
