@@ -67,3 +67,29 @@ def test_roc_auc_matches_its_definition():
     assert roc_auc(torch.tensor([1.0]), torch.tensor([2.0])) == 0.0
     assert math.isclose(roc_auc(torch.tensor([1.0, 3.0]), torch.tensor([2.0, 2.0])), 0.5)
     assert math.isclose(roc_auc(torch.tensor([2.0]), torch.tensor([2.0])), 0.5)
+
+
+def test_a_resumed_discriminator_run_ends_exactly_where_an_uninterrupted_one_does(tmp_path):
+    from safetensors.torch import load_file
+    from tools.demoworld.train import train_discriminator
+    from tools.demoworld.train.train_vae import make_vae
+
+    torch.manual_seed(0)
+    vae = make_vae()
+    vae.register_to_config(scaling_factor=1.0)
+    tiny = ["--steps", "4", "--batch", "4", "--scenes", "4", "--fakes-per-scene", "1", "--eval-scenes", "4",
+            "--save-every", "2", "--threads", "1"]
+    for run in ("straight", "resumed"):
+        model = tmp_path / run / "model"
+        vae.save_pretrained(str(model / "vae"))
+        if run == "resumed":
+            train_discriminator.main(["--out", str(model)] + tiny[:1] + ["2"] + tiny[2:])
+            tiny = tiny + ["--resume"]
+        train_discriminator.main(["--out", str(model)] + tiny)
+    import json
+    with open(tmp_path / "resumed" / "checkpoints" / "discriminator.log") as f:
+        events = [json.loads(line) for line in f]
+    assert {"event": "resumed", "step": 2} in [{k: e[k] for k in ("event", "step") if k in e} for e in events]
+    a = load_file(str(tmp_path / "straight" / "model" / "discriminator" / "model.safetensors"))
+    b = load_file(str(tmp_path / "resumed" / "model" / "discriminator" / "model.safetensors"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
