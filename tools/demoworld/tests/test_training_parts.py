@@ -1,0 +1,95 @@
+"""Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from tools.demoworld.palette import BACKGROUND_COLORS, OBJECT_COLORS
+from tools.demoworld.render import render
+from tools.demoworld.scenes import caption, random_scene, scene_seed
+from tools.demoworld.shapes import SHAPES
+from tools.demoworld.train.artifacts import ARTIFACTS, damaged
+from tools.demoworld.train.discriminator import LatentDiscriminator
+from tools.demoworld.train.tokenizer import EDIT_WORDS, write_tokenizer
+from tools.demoworld.train.train_discriminator import roc_auc
+
+
+@pytest.fixture(scope="module")
+def tokenizer(tmp_path_factory):
+    from transformers import CLIPTokenizer
+    folder = tmp_path_factory.mktemp("tok")
+    write_tokenizer(str(folder))
+    return CLIPTokenizer.from_pretrained(str(folder))
+
+
+def test_every_scene_and_edit_word_is_a_single_token(tokenizer):
+    words = list(OBJECT_COLORS) + list(SHAPES) + EDIT_WORDS + ["small", "medium", "large", "background"]
+    words += [w for name in BACKGROUND_COLORS for w in name.split()]
+    for w in words:
+        assert tokenizer.tokenize(w) == [w + "</w>"], w
+
+
+def test_captions_fit_the_text_model_and_unknown_words_still_encode(tokenizer):
+    longest = max((caption(random_scene(np.random.default_rng(scene_seed(8, i)))) for i in range(200)), key=len)
+    ids = tokenizer(longest).input_ids
+    assert len(ids) <= 32 and ids[0] == tokenizer.bos_token_id and ids[-1] == tokenizer.eos_token_id
+    assert tokenizer.unk_token_id not in tokenizer("a zebra").input_ids[1:-1]
+
+
+def test_each_artefact_damages_the_scene_near_an_object():
+    for i, kind in enumerate(ARTIFACTS):
+        rng = np.random.default_rng(i)
+        scene = random_scene(rng, count=1)
+        clean = render(scene)
+        out, got = damaged(scene, rng, kind)
+        assert got == kind
+        changed = np.abs(out.astype(int) - clean.image.astype(int)).max(axis=-1) > 8
+        assert changed.sum() > 5, kind
+        ys, xs = np.nonzero(changed)
+        obj = scene.objects[0]
+        reach = obj.extent() + 30
+        assert np.all(np.hypot(xs - obj.cx, ys - obj.cy) <= reach), kind
+
+
+def test_discriminator_round_trips_through_safetensors(tmp_path):
+    torch.manual_seed(0)
+    model = LatentDiscriminator()
+    z, t = torch.randn(3, 4, 16, 16), torch.tensor([0, 250, 999])
+    model.save_pretrained(str(tmp_path))
+    again = LatentDiscriminator.from_pretrained(str(tmp_path))
+    assert torch.equal(model(z, t), again(z, t))
+
+
+def test_roc_auc_matches_its_definition():
+    assert roc_auc(torch.tensor([3.0, 4.0]), torch.tensor([1.0, 2.0])) == 1.0
+    assert roc_auc(torch.tensor([1.0]), torch.tensor([2.0])) == 0.0
+    assert math.isclose(roc_auc(torch.tensor([1.0, 3.0]), torch.tensor([2.0, 2.0])), 0.5)
+    assert math.isclose(roc_auc(torch.tensor([2.0]), torch.tensor([2.0])), 0.5)
+
+
+def test_a_resumed_discriminator_run_ends_exactly_where_an_uninterrupted_one_does(tmp_path):
+    from safetensors.torch import load_file
+    from tools.demoworld.train import train_discriminator
+    from tools.demoworld.train.train_vae import make_vae
+
+    torch.manual_seed(0)
+    vae = make_vae()
+    vae.register_to_config(scaling_factor=1.0)
+    tiny = ["--steps", "4", "--batch", "4", "--scenes", "4", "--fakes-per-scene", "1", "--eval-scenes", "4",
+            "--save-every", "2", "--threads", "1"]
+    for run in ("straight", "resumed"):
+        model = tmp_path / run / "model"
+        vae.save_pretrained(str(model / "vae"))
+        if run == "resumed":
+            train_discriminator.main(["--out", str(model)] + tiny[:1] + ["2"] + tiny[2:])
+            tiny = tiny + ["--resume"]
+        train_discriminator.main(["--out", str(model)] + tiny)
+    import json
+    with open(tmp_path / "resumed" / "checkpoints" / "discriminator.log") as f:
+        events = [json.loads(line) for line in f]
+    assert {"event": "resumed", "step": 2} in [{k: e[k] for k in ("event", "step") if k in e} for e in events]
+    a = load_file(str(tmp_path / "straight" / "model" / "discriminator" / "model.safetensors"))
+    b = load_file(str(tmp_path / "resumed" / "model" / "discriminator" / "model.safetensors"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

@@ -1,0 +1,96 @@
+"""Shared training plumbing: seeding, thread limits, an in-memory scene bank, atomic checkpoints."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+
+import numpy as np
+import torch
+
+from ..render import render
+from ..scenes import caption, random_scene, scene_seed
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, numpy and torch; returns a torch generator for data sampling."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def limit_threads(threads: int) -> None:
+    torch.set_num_threads(max(threads, 1))
+
+
+class SceneBank:
+    """``count`` seeded scenes rendered once and kept in memory (optionally cached as an .npz file)."""
+
+    def __init__(self, count: int, seed: int, size: int = 128, cache_dir: str | None = None):
+        self.count, self.seed, self.size = count, seed, size
+        path = os.path.join(cache_dir, f"scenes-{seed}-{count}-{size}.npz") if cache_dir else None
+        if path and os.path.exists(path):
+            data = np.load(path)
+            self.images, self.captions = data["images"], [str(c) for c in data["captions"]]
+            self.scenes = None
+        else:
+            self.scenes = [random_scene(np.random.default_rng(scene_seed(seed, i)), size, size) for i in range(count)]
+            self.images = np.stack([render(s).image for s in self.scenes])
+            self.captions = [caption(s) for s in self.scenes]
+            if path:
+                os.makedirs(cache_dir, exist_ok=True)
+                np.savez(path + ".tmp.npz", images=self.images, captions=np.array(self.captions))
+                os.replace(path + ".tmp.npz", path)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def batch(self, index: torch.Tensor) -> torch.Tensor:
+        """Images as float tensors in [-1, 1], shape (B, 3, H, W)."""
+        x = torch.from_numpy(self.images[index.numpy()]).float() / 127.5 - 1.0
+        return x.permute(0, 3, 1, 2).contiguous()
+
+
+def save_checkpoint(path: str, step: int, models: dict, optimizers: dict, generator: torch.Generator,
+                    extra: dict | None = None) -> None:
+    """Write a checkpoint atomically (temp file, then rename), so a cut-off run never leaves a torn file."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    state = {"step": step, "models": {k: m.state_dict() for k, m in models.items()},
+             "optimizers": {k: o.state_dict() for k, o in optimizers.items()},
+             "generator": generator.get_state(), "torch_rng": torch.get_rng_state(),
+             "numpy_rng": np.random.get_state(), "extra": extra or {}}
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path: str, models: dict, optimizers: dict, generator: torch.Generator) -> tuple[int, dict]:
+    """Restore models, optimizers and RNG state; returns (step, extra)."""
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    for k, m in models.items():
+        m.load_state_dict(state["models"][k])
+    for k, o in optimizers.items():
+        o.load_state_dict(state["optimizers"][k])
+    generator.set_state(state["generator"])
+    torch.set_rng_state(state["torch_rng"])
+    np.random.set_state(state["numpy_rng"])
+    return int(state["step"]), state.get("extra", {})
+
+
+class Log:
+    """Plain progress lines (step, loss, elapsed) to stdout and a log file."""
+
+    def __init__(self, path: str):
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        self.file = open(path, "a")
+        self.start = time.time()
+
+    def __call__(self, **fields) -> None:
+        fields["elapsed_s"] = round(time.time() - self.start, 1)
+        line = json.dumps({k: (round(v, 6) if isinstance(v, float) else v) for k, v in fields.items()})
+        print(line, flush=True)
+        self.file.write(line + "\n")
+        self.file.flush()

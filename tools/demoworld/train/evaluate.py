@@ -1,0 +1,167 @@
+"""Evaluate a trained demo model folder against issue 4's targets.
+
+    nice -n 19 python -m tools.demoworld.train.evaluate --model OUT/model [--count 200] [--steps 50] [--figures DIR]
+
+Prints, and writes to ``--json`` if given, one line per target:
+- ``vae_psnr``: mean PSNR of VAE reconstructions (posterior mode) on ``count`` held-out scenes (target ≥ 30 dB);
+- ``t2i_checker_rate``: share of text-to-image samples (held-out captions, DDIM ``steps``, CFG ``cfg``) in
+  which the rule-based checker finds every captioned shape in its colour (target ≥ 0.8);
+- ``inversion_psnr``: DDIM inversion of held-out scenes with their caption (conditional only), then DDIM
+  reconstruction with the caption, ``steps`` each; mean PSNR against the input (target ≥ 25 dB);
+- ``discriminator_auc``: ROC AUC real vs. artefact latents on held-out scenes at t ≤ 400 (target ≥ 0.9).
+With ``--figures`` it also writes ``samples.png`` (captioned samples) and ``reconstructions.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+
+import numpy as np
+import torch
+from diffusers import AutoencoderKL, DDIMScheduler, DDPMScheduler, UNet2DConditionModel
+from PIL import Image
+from transformers import CLIPTextModel, CLIPTokenizer
+
+from ..checker import check_caption
+from ..render import render
+from ..scenes import caption, random_scene, scene_seed
+from .common import limit_threads
+from .discriminator import LatentDiscriminator
+from .train_discriminator import HELD_OUT_SEED as DISC_HELD_OUT_SEED, encode_pairs, evaluate as disc_auc
+from .train_unet import SCHEDULE, tokenize
+
+#: Held-out scenes for evaluation; no training script uses this seed.
+EVAL_SEED = 900_100
+TARGETS = {"vae_psnr": 30.0, "t2i_checker_rate": 0.8, "inversion_psnr": 25.0, "discriminator_auc": 0.9}
+
+
+class Model:
+    """The parts of a diffusers folder the evaluation needs."""
+
+    def __init__(self, folder: str):
+        self.tokenizer = CLIPTokenizer.from_pretrained(os.path.join(folder, "tokenizer"))
+        self.text = CLIPTextModel.from_pretrained(os.path.join(folder, "text_encoder")).float().eval()
+        self.unet = UNet2DConditionModel.from_pretrained(os.path.join(folder, "unet")).float().eval()
+        self.vae = AutoencoderKL.from_pretrained(os.path.join(folder, "vae")).float().eval()
+        self.scheduler = DDIMScheduler.from_pretrained(os.path.join(folder, "scheduler"))
+        self.scale = float(self.vae.config.scaling_factor)
+        disc = os.path.join(folder, "discriminator")
+        self.discriminator = LatentDiscriminator.from_pretrained(disc).float().eval() if os.path.isdir(disc) else None
+
+    def embed(self, captions: list[str]) -> torch.Tensor:
+        return self.text(tokenize(self.tokenizer, captions)).last_hidden_state
+
+    def encode(self, images: np.ndarray) -> torch.Tensor:
+        x = torch.from_numpy(images).float().permute(0, 3, 1, 2) / 127.5 - 1.0
+        return self.vae.encode(x).latent_dist.mode() * self.scale
+
+    def decode(self, z: torch.Tensor) -> np.ndarray:
+        x = self.vae.decode(z / self.scale).sample.clamp(-1, 1)
+        return ((x + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(((a.astype(float) - b.astype(float)) ** 2).mean())
+    return math.inf if mse == 0 else 10 * math.log10(255.0 ** 2 / mse)
+
+
+def _eps(m: Model, z, t, cond, uncond=None, cfg=1.0):
+    if uncond is None or cfg == 1.0:
+        return m.unet(z, t, encoder_hidden_states=cond).sample
+    e = m.unet(torch.cat([z, z]), t, encoder_hidden_states=torch.cat([uncond, cond])).sample
+    eu, ec = e.chunk(2)
+    return eu + cfg * (ec - eu)
+
+
+@torch.no_grad()
+def ddim_sample(m: Model, z: torch.Tensor, cond, uncond, cfg: float, steps: int) -> torch.Tensor:
+    m.scheduler.set_timesteps(steps)
+    for t in m.scheduler.timesteps:
+        z = m.scheduler.step(_eps(m, z, t, cond, uncond, cfg), t, z, eta=0.0).prev_sample
+    return z
+
+
+@torch.no_grad()
+def ddim_invert(m: Model, z: torch.Tensor, cond, steps: int) -> torch.Tensor:
+    """Deterministic DDIM inversion (conditional branch only), clean latent -> z_T."""
+    m.scheduler.set_timesteps(steps)
+    ac = m.scheduler.alphas_cumprod
+    ts = list(reversed(m.scheduler.timesteps.tolist()))
+    prev_alpha = m.scheduler.final_alpha_cumprod
+    for t in ts:
+        a_t = ac[t]
+        eps = _eps(m, z, torch.tensor(t), cond)
+        x0 = (z - (1 - prev_alpha).sqrt() * eps) / prev_alpha.sqrt()
+        z = a_t.sqrt() * x0 + (1 - a_t).sqrt() * eps
+        prev_alpha = a_t
+    return z
+
+
+def held_out(count: int, size: int = 128):
+    scenes = [random_scene(np.random.default_rng(scene_seed(EVAL_SEED, i)), size, size) for i in range(count)]
+    return scenes, np.stack([render(s).image for s in scenes]), [caption(s) for s in scenes]
+
+
+def grid(images: list[np.ndarray], cols: int = 8) -> Image.Image:
+    rows = math.ceil(len(images) / cols)
+    h, w, _ = images[0].shape
+    out = Image.new("RGB", (cols * w, rows * h), (255, 255, 255))
+    for i, im in enumerate(images):
+        out.paste(Image.fromarray(im), ((i % cols) * w, (i // cols) * h))
+    return out
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description="Evaluate a trained demo model folder.")
+    p.add_argument("--model", required=True)
+    p.add_argument("--count", type=int, default=200)
+    p.add_argument("--steps", type=int, default=50)
+    p.add_argument("--cfg", type=float, default=5.0)
+    p.add_argument("--batch", type=int, default=20)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--figures", default=None, help="folder for samples.png and reconstructions.png")
+    p.add_argument("--json", default=None, help="write the figures here too")
+    a = p.parse_args(argv)
+    limit_threads(a.threads)
+    m = Model(a.model)
+    scenes, images, captions = held_out(a.count)
+    g = torch.Generator().manual_seed(a.seed)
+    results, recon_vae, samples, recon_inv = {}, [], [], []
+    with torch.no_grad():
+        for i in range(0, a.count, a.batch):
+            batch_imgs, batch_caps = images[i:i + a.batch], captions[i:i + a.batch]
+            z0 = m.encode(batch_imgs)
+            recon_vae.append(m.decode(z0))
+            cond, uncond = m.embed(batch_caps), m.embed([""] * len(batch_caps))
+            noise = torch.randn(z0.shape, generator=g)
+            samples.append(m.decode(ddim_sample(m, noise, cond, uncond, a.cfg, a.steps)))
+            recon_inv.append(m.decode(ddim_sample(m, ddim_invert(m, z0, cond, a.steps), cond, None, 1.0, a.steps)))
+    recon_vae, samples, recon_inv = (np.concatenate(x) for x in (recon_vae, samples, recon_inv))
+    results["vae_psnr"] = float(np.mean([psnr(r, x) for r, x in zip(recon_vae, images)]))
+    results["t2i_checker_rate"] = float(np.mean([check_caption(s, c).ok for s, c in zip(samples, captions)]))
+    results["inversion_psnr"] = float(np.mean([psnr(r, x) for r, x in zip(recon_inv, images)]))
+    if m.discriminator is not None:
+        real, fake, _ = encode_pairs(m.vae, a.count, DISC_HELD_OUT_SEED, 1)
+        results["discriminator_auc"] = disc_auc(m.discriminator, real, fake, DDPMScheduler(**SCHEDULE))
+    for key, value in results.items():
+        target = TARGETS[key]
+        print(f"{key:20s} {value:8.3f}   target >= {target}   {'met' if value >= target else 'NOT met'}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"count": a.count, "steps": a.steps, "cfg": a.cfg, **results}, f, indent=1)
+    if a.figures:
+        os.makedirs(a.figures, exist_ok=True)
+        n = min(16, a.count)
+        grid(list(samples[:n])).save(os.path.join(a.figures, "samples.png"))
+        with open(os.path.join(a.figures, "samples.txt"), "w") as f:
+            f.write("\n".join(captions[:n]) + "\n")
+        grid([im for pair in zip(images[:8], recon_vae[:8], recon_inv[:8]) for im in pair], cols=6).save(
+            os.path.join(a.figures, "reconstructions.png"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Train the demo world's UNet2DConditionModel and CLIP text model jointly on (scene latent, caption).
+
+    nice -n 19 python -m tools.demoworld.train.train_unet --out OUT/model --steps 20000 [--resume]
+
+Needs ``OUT/model/tokenizer`` (tokenizer.py) and ``OUT/model/vae`` (train_vae.py). Scenes are encoded
+once with the VAE (posterior mean and std kept, a fresh latent sampled each step, times the VAE's scaling
+factor). Standard ε-prediction loss under SD-1.x's scaled-linear schedule (1000 steps, β 0.00085–0.012);
+10% of captions are dropped to the empty prompt so classifier-free guidance works. Writes
+``OUT/model/unet`` and ``OUT/model/text_encoder``; checkpoints ``OUT/checkpoints/unet.pt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import torch
+import torch.nn.functional as F
+from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
+from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+
+from .common import Log, SceneBank, limit_threads, load_checkpoint, save_checkpoint, seed_everything
+from .tokenizer import MAX_LENGTH
+
+TEXT_CONFIG = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=3, num_attention_heads=4,
+                   max_position_embeddings=MAX_LENGTH, projection_dim=128, hidden_act="quick_gelu")
+UNET_CONFIG = dict(sample_size=16, in_channels=4, out_channels=4, layers_per_block=1,
+                   block_out_channels=(64, 128, 128),
+                   down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
+                   up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"),
+                   cross_attention_dim=128, attention_head_dim=8, norm_num_groups=32)
+#: SD-1.x noise schedule.
+SCHEDULE = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear")
+CAPTION_DROPOUT = 0.1
+
+
+def make_text_encoder(tokenizer: CLIPTokenizer) -> CLIPTextModel:
+    vocab = tokenizer.get_vocab()
+    eos = vocab[tokenizer.eos_token]
+    config = CLIPTextConfig(vocab_size=len(vocab), bos_token_id=vocab[tokenizer.bos_token], eos_token_id=eos,
+                            pad_token_id=eos, **TEXT_CONFIG)
+    return CLIPTextModel(config)
+
+
+def make_unet() -> UNet2DConditionModel:
+    return UNet2DConditionModel(**UNET_CONFIG)
+
+
+def tokenize(tokenizer: CLIPTokenizer, captions: list[str]) -> torch.Tensor:
+    return tokenizer(captions, padding="max_length", max_length=MAX_LENGTH, truncation=True,
+                     return_tensors="pt").input_ids
+
+
+@torch.no_grad()
+def encode_bank(vae: AutoencoderKL, bank: SceneBank, batch: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
+    """Posterior (mean, std) of every scene, float16."""
+    means, stds = [], []
+    for i in range(0, len(bank), batch):
+        post = vae.encode(bank.batch(torch.arange(i, min(i + batch, len(bank))))).latent_dist
+        means.append(post.mean.half())
+        stds.append(post.std.half())
+    return torch.cat(means), torch.cat(stds)
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description="Train the demo-world UNet and text encoder.")
+    p.add_argument("--out", required=True, help="model folder holding tokenizer/ and vae/")
+    p.add_argument("--steps", type=int, default=20000)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--lr", type=float, default=3e-4)
+    p.add_argument("--scenes", type=int, default=4000)
+    p.add_argument("--seed", type=int, default=2)
+    p.add_argument("--save-every", type=int, default=500)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--cache", default=None)
+    p.add_argument("--checkpoints", default=None)
+    p.add_argument("--resume", action="store_true")
+    a = p.parse_args(argv)
+    limit_threads(a.threads)
+    gen = seed_everything(a.seed)
+    ckpt_dir = a.checkpoints or os.path.join(os.path.dirname(os.path.abspath(a.out)), "checkpoints")
+    ckpt = os.path.join(ckpt_dir, "unet.pt")
+    log = Log(os.path.join(ckpt_dir, "unet.log"))
+    tokenizer = CLIPTokenizer.from_pretrained(os.path.join(a.out, "tokenizer"))
+    vae = AutoencoderKL.from_pretrained(os.path.join(a.out, "vae")).eval()
+    scale = float(vae.config.scaling_factor)
+    bank = SceneBank(a.scenes, a.seed, cache_dir=a.cache)
+    means, stds = encode_bank(vae, bank)
+    ids = tokenize(tokenizer, bank.captions)
+    empty = tokenize(tokenizer, [""])[0]
+    text, unet = make_text_encoder(tokenizer), make_unet()
+    noise_schedule = DDPMScheduler(**SCHEDULE)
+    params = list(unet.parameters()) + list(text.parameters())
+    opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=1e-2)
+    step = 0
+    if a.resume and os.path.exists(ckpt):
+        step, _ = load_checkpoint(ckpt, {"unet": unet, "text": text}, {"opt": opt}, gen)
+        log(event="resumed", step=step)
+    unet.train()
+    text.train()
+    while step < a.steps:
+        idx = torch.randint(len(bank), (a.batch,), generator=gen)
+        z0 = (means[idx].float() + stds[idx].float() * torch.randn(means[idx].shape, generator=gen)) * scale
+        tokens = ids[idx].clone()
+        drop = torch.rand(a.batch, generator=gen) < CAPTION_DROPOUT
+        tokens[drop] = empty
+        noise = torch.randn(z0.shape, generator=gen)
+        t = torch.randint(0, SCHEDULE["num_train_timesteps"], (a.batch,), generator=gen)
+        zt = noise_schedule.add_noise(z0, noise, t)
+        pred = unet(zt, t, encoder_hidden_states=text(tokens).last_hidden_state).sample
+        loss = F.mse_loss(pred, noise)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            log(step=step, loss=loss.item())
+        if step % a.save_every == 0 or step == a.steps:
+            save_checkpoint(ckpt, step, {"unet": unet, "text": text}, {"opt": opt}, gen)
+    unet.save_pretrained(os.path.join(a.out, "unet"))
+    text.save_pretrained(os.path.join(a.out, "text_encoder"))
+    log(event="saved", step=step)
+
+
+if __name__ == "__main__":
+    main()

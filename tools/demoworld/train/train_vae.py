@@ -1,0 +1,109 @@
+"""Train the demo world's AutoencoderKL (×8 downsampling, 4 latent channels) on rendered scenes.
+
+    nice -n 19 python -m tools.demoworld.train.train_vae --out OUT/model --steps 6000 [--resume]
+
+Loss: L1 + MSE reconstruction plus a small KL term. At the end (and with ``--finalize`` alone) the
+latent scaling factor is measured as 1 / std of posterior samples over held-out scenes, and the model
+is written to ``OUT/model/vae`` (config.json + diffusion_pytorch_model.safetensors) with that factor.
+Checkpoints: ``OUT/checkpoints/vae.pt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+from diffusers import AutoencoderKL
+
+from .common import Log, SceneBank, limit_threads, load_checkpoint, save_checkpoint, seed_everything
+
+VAE_CONFIG = dict(in_channels=3, out_channels=3, latent_channels=4, layers_per_block=1, norm_num_groups=16,
+                  down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
+                  block_out_channels=(32, 64, 128, 128), sample_size=128)
+#: Held-out scenes (a seed never used for training) for PSNR and the scaling factor.
+HELD_OUT_SEED = 900_001
+
+
+def make_vae() -> AutoencoderKL:
+    return AutoencoderKL(**VAE_CONFIG)
+
+
+def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
+    """PSNR (dB) of images in [-1, 1]."""
+    mse = F.mse_loss((a.clamp(-1, 1) + 1) * 127.5, (b + 1) * 127.5).item()
+    return math.inf if mse == 0 else 10 * math.log10(255.0 ** 2 / mse)
+
+
+@torch.no_grad()
+def evaluate(vae: AutoencoderKL, bank: SceneBank, batch: int = 16) -> tuple[float, float]:
+    """(mean PSNR of mode reconstructions, scaling factor = 1 / std of posterior samples)."""
+    vae.eval()
+    scores, latents = [], []
+    g = torch.Generator().manual_seed(0)
+    for i in range(0, len(bank), batch):
+        x = bank.batch(torch.arange(i, min(i + batch, len(bank))))
+        post = vae.encode(x).latent_dist
+        latents.append(post.sample(generator=g))
+        y = vae.decode(post.mode()).sample
+        scores += [psnr(y[j:j + 1], x[j:j + 1]) for j in range(len(x))]
+    vae.train()
+    return sum(scores) / len(scores), 1.0 / torch.cat(latents).flatten().std().item()
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description="Train the demo-world VAE.")
+    p.add_argument("--out", required=True, help="model folder; the VAE goes to OUT/vae")
+    p.add_argument("--steps", type=int, default=6000)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--lr", type=float, default=3e-4)
+    p.add_argument("--kl-weight", type=float, default=1e-6)
+    p.add_argument("--scenes", type=int, default=4000, help="training scenes (rendered once, kept in memory)")
+    p.add_argument("--eval-scenes", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--save-every", type=int, default=250)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
+    p.add_argument("--checkpoints", default=None, help="checkpoint folder (default OUT/../checkpoints)")
+    p.add_argument("--resume", action="store_true")
+    a = p.parse_args(argv)
+    limit_threads(a.threads)
+    gen = seed_everything(a.seed)
+    ckpt_dir = a.checkpoints or os.path.join(os.path.dirname(os.path.abspath(a.out)), "checkpoints")
+    ckpt = os.path.join(ckpt_dir, "vae.pt")
+    log = Log(os.path.join(ckpt_dir, "vae.log"))
+    bank = SceneBank(a.scenes, a.seed, cache_dir=a.cache)
+    held_out = SceneBank(a.eval_scenes, HELD_OUT_SEED, cache_dir=a.cache)
+    vae = make_vae()
+    opt = torch.optim.AdamW(vae.parameters(), lr=a.lr, weight_decay=0.0)
+    step = 0
+    if a.resume and os.path.exists(ckpt):
+        step, _ = load_checkpoint(ckpt, {"vae": vae}, {"opt": opt}, gen)
+        log(event="resumed", step=step)
+    vae.train()
+    while step < a.steps:
+        x = bank.batch(torch.randint(len(bank), (a.batch,), generator=gen))
+        post = vae.encode(x).latent_dist
+        y = vae.decode(post.sample(generator=gen)).sample
+        rec = F.l1_loss(y, x) + F.mse_loss(y, x)
+        kl = post.kl().mean()  # summed over latent elements, averaged over the batch
+        loss = rec + a.kl_weight * kl
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            log(step=step, loss=loss.item(), rec=rec.item(), kl=kl.item())
+        if step % a.save_every == 0 or step == a.steps:
+            save_checkpoint(ckpt, step, {"vae": vae}, {"opt": opt}, gen)
+    score, scale = evaluate(vae, held_out)
+    vae.register_to_config(scaling_factor=scale)
+    vae.save_pretrained(os.path.join(a.out, "vae"))
+    log(event="saved", step=step, held_out_psnr=score, scaling_factor=scale)
+
+
+if __name__ == "__main__":
+    main()
