@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LucidProto", targets: ["LucidProto"]),
+        .library(name: "LucidImage", targets: ["LucidImage"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
     ],
     dependencies: [
@@ -20,6 +21,23 @@ let package = Package(
             name: "LucidProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Shared/LucidProto"
+        ),
+        // PNG (libpng simplified API) and JPEG (libjpeg) in memory, with C-side error handling.
+        .target(
+            name: "CImageCodecs",
+            path: "Shared/CImageCodecs",
+            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
+        ),
+        // 8-bit grey/RGB images and masks: codecs, decoding from the contract, resizing.
+        .target(
+            name: "LucidImage",
+            dependencies: ["CImageCodecs", "LucidProto"],
+            path: "Shared/LucidImage"
+        ),
+        .testTarget(
+            name: "LucidImageTests",
+            dependencies: ["LucidImage", "LucidProto"],
+            path: "Tests/LucidImageTests"
         ),
         // The command-line client: embedded serving, client calls, benchmarks.
         .executableTarget(
