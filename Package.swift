@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "LucidProto", targets: ["LucidProto"]),
         .library(name: "LucidImage", targets: ["LucidImage"]),
+        .library(name: "LucidReasoning", targets: ["LucidReasoning"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
     ],
     dependencies: [
@@ -39,11 +40,25 @@ let package = Package(
             dependencies: ["LucidImage", "LucidProto"],
             path: "Tests/LucidImageTests"
         ),
+        // The reasoner's backends: built-in (geometry), OpenAI-compatible (HTTP), fallback between them.
+        .target(
+            name: "LucidReasoning",
+            dependencies: ["LucidImage", "LucidProto", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/LucidReasoning"
+        ),
+        // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
+        .target(
+            name: "LucidReasoningBench",
+            dependencies: ["LucidReasoning", "LucidImage", "LucidProto"],
+            path: "Shared/LucidReasoningBench"
+        ),
         // The command-line client: embedded serving, client calls, benchmarks.
         .executableTarget(
             name: "luciddrag",
             dependencies: [
                 "LucidProto",
+                "LucidReasoning",
+                "LucidReasoningBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/luciddrag"

@@ -1,0 +1,77 @@
+/// BuiltinBackend: the embedded default reasoner — no model, deterministic: locate the object under the
+/// handles, score the seven kinds from the drag geometry, and write prompts by editing the caption.
+import Foundation
+import LucidImage
+import LucidProto
+
+/// The built-in locator + reasoner.
+public struct BuiltinBackend: ReasonerBackend {
+    public var locator = RegionLocator()
+    public var classifier = ShapeClassifier()
+    public var scorer: IntentionScorer
+    public var writer = PromptWriter()
+
+    public init(settings: IntentionScorerSettings = IntentionScorerSettings()) {
+        self.scorer = IntentionScorer(settings: settings)
+    }
+
+    public var name: String { "builtin" }
+
+    public func reason(_ input: ReasoningInput) async throws -> Lucid_V1_ReasonResponse {
+        answer(input)
+    }
+
+    /// What the built-in backend sees: the located object, its description and every kind's score.
+    public struct Analysis: Sendable {
+        public let description: RegionDescription
+        public let centre: PixelPoint
+        public let scores: [KindScore]
+        public let ranked: RankedKinds
+    }
+
+    /// Locates, describes and scores (synchronously; the whole answer is a few milliseconds of work).
+    public func analyse(_ input: ReasoningInput) -> Analysis {
+        let side = min(input.image.width, input.image.height)
+        let description: RegionDescription
+        let centre: PixelPoint
+        let extent: (PixelPoint) -> Double
+        if let region = locator.locate(in: input.image, mask: input.mask, handle: input.pairs[0].handle) {
+            description = RegionDescription(region: region, shape: classifier.classify(region),
+                                            imageWidth: input.image.width, imageHeight: input.image.height)
+            centre = region.centroid
+            extent = { region.extent(towards: $0) }
+        } else {
+            // Nothing in the mask stands out from the background: reason about the mask itself.
+            let region = Region(pixels: input.mask, colour: RGB(128, 128, 128))
+            description = RegionDescription(region: region, shape: .object,
+                                            imageWidth: input.image.width, imageHeight: input.image.height)
+            centre = region.centroid
+            extent = { region.extent(towards: $0) }
+        }
+        let scores = scorer.score(pairs: input.pairs, centre: centre, radius: description.radius, imageSide: side, extent: extent)
+        return Analysis(description: description, centre: centre, scores: scores, ranked: scorer.rank(scores))
+    }
+
+    /// The contract answer for an input.
+    public func answer(_ input: ReasoningInput) -> Lucid_V1_ReasonResponse {
+        let analysis = analyse(input)
+        let n = Double(input.pairs.count)
+        let drag = PixelPoint(x: input.pairs.map(\.displacement.x).reduce(0, +) / n,
+                              y: input.pairs.map(\.displacement.y).reduce(0, +) / n)
+        var response = Lucid_V1_ReasonResponse()
+        response.regionDescription = analysis.description.sentence
+        response.backend = name
+        response.intentions = analysis.ranked.top(input.count).map { entry in
+            let fit = analysis.scores.first { $0.kind == entry.kind }?.fit
+            let text = writer.write(kind: entry.kind, object: analysis.description, fit: fit, caption: input.caption, dragDirection: drag)
+            var intention = Lucid_V1_Intention()
+            intention.kind = entry.kind
+            intention.confidence = Float(entry.confidence)
+            intention.sourcePrompt = text.source
+            intention.targetPrompt = text.target
+            intention.description_p = text.description
+            return intention
+        }
+        return response
+    }
+}
