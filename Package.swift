@@ -44,7 +44,13 @@ let package = Package(
         .target(
             name: "LucidReasoning",
             dependencies: ["LucidImage", "LucidProto", .product(name: "Logging", package: "swift-log")],
-            path: "Shared/LucidReasoning"
+            path: "Shared/LucidReasoning",
+            resources: [.copy("Prompts")]
+        ),
+        .testTarget(
+            name: "LucidReasoningTests",
+            dependencies: ["LucidReasoning", "LucidImage", "LucidProto"],
+            path: "Tests/LucidReasoningTests"
         ),
         // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
         .target(

@@ -24,6 +24,8 @@ public struct BuiltinBackend: ReasonerBackend {
     /// What the built-in backend sees: the located object, its description and every kind's score.
     public struct Analysis: Sendable {
         public let description: RegionDescription
+        /// The located object (the whole mask when nothing in it stands out from the background).
+        public let region: Region
         public let centre: PixelPoint
         public let scores: [KindScore]
         public let ranked: RankedKinds
@@ -32,24 +34,20 @@ public struct BuiltinBackend: ReasonerBackend {
     /// Locates, describes and scores (synchronously; the whole answer is a few milliseconds of work).
     public func analyse(_ input: ReasoningInput) -> Analysis {
         let side = min(input.image.width, input.image.height)
-        let description: RegionDescription
-        let centre: PixelPoint
-        let extent: (PixelPoint) -> Double
-        if let region = locator.locate(in: input.image, mask: input.mask, handle: input.pairs[0].handle) {
-            description = RegionDescription(region: region, shape: classifier.classify(region),
-                                            imageWidth: input.image.width, imageHeight: input.image.height)
-            centre = region.centroid
-            extent = { region.extent(towards: $0) }
+        let region: Region
+        let shape: ShapeName
+        if let located = locator.locate(in: input.image, mask: input.mask, handle: input.pairs[0].handle) {
+            region = located
+            shape = classifier.classify(located)
         } else {
             // Nothing in the mask stands out from the background: reason about the mask itself.
-            let region = Region(pixels: input.mask, colour: RGB(128, 128, 128))
-            description = RegionDescription(region: region, shape: .object,
-                                            imageWidth: input.image.width, imageHeight: input.image.height)
-            centre = region.centroid
-            extent = { region.extent(towards: $0) }
+            region = Region(pixels: input.mask, colour: RGB(128, 128, 128))
+            shape = .object
         }
-        let scores = scorer.score(pairs: input.pairs, centre: centre, radius: description.radius, imageSide: side, extent: extent)
-        return Analysis(description: description, centre: centre, scores: scores, ranked: scorer.rank(scores))
+        let description = RegionDescription(region: region, shape: shape, imageWidth: input.image.width, imageHeight: input.image.height)
+        let scores = scorer.score(pairs: input.pairs, centre: region.centroid, radius: description.radius, imageSide: side,
+                                  extent: { region.extent(towards: $0) })
+        return Analysis(description: description, region: region, centre: region.centroid, scores: scores, ranked: scorer.rank(scores))
     }
 
     /// The contract answer for an input.
