@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LucidProto", targets: ["LucidProto"]),
+        .library(name: "LucidBus", targets: ["LucidBus"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
     ],
     dependencies: [
@@ -20,6 +21,34 @@ let package = Package(
             name: "LucidProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Shared/LucidProto"
+        ),
+        // libzmq's C API (Debian libzmq3-dev) as a Swift module.
+        .systemLibrary(name: "CZeroMQ", path: "Shared/CZeroMQ"),
+        // The service bus: ZeroMQ wrapper, Majordomo 0.2 broker/worker/client, typed RPC over protobuf.
+        .target(
+            name: "LucidBus",
+            dependencies: [
+                "CZeroMQ",
+                "LucidProto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/LucidBus"
+        ),
+        // The bus with real sockets on inproc://, ipc:// and tcp://.
+        .testTarget(
+            name: "LucidBusTests",
+            dependencies: ["LucidBus", "LucidProto"],
+            path: "Tests/LucidBusTests"
+        ),
+        // What every service process shares: configuration from flags/env, signals, lifecycle, Health.
+        .target(
+            name: "LucidService",
+            dependencies: [
+                "LucidProto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/LucidService"
         ),
         // The command-line client: embedded serving, client calls, benchmarks.
         .executableTarget(
