@@ -37,6 +37,7 @@ final class IPCEndpointLock: @unchecked Sendable {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let owner = Self.readPid(fd).map { "process \($0)" } ?? "another process"
             close(fd)
+            fd = -1
             throw BusError.endpointInUse(endpoint, owner: owner)
         }
         // We hold the lock, so any existing socket file is stale unless a process that does not
@@ -44,6 +45,7 @@ final class IPCEndpointLock: @unchecked Sendable {
         if FileManager.default.fileExists(atPath: socketPath) {
             if Self.someoneListens(at: socketPath) {
                 close(fd)
+                fd = -1
                 throw BusError.endpointInUse(endpoint, owner: "a process without a LucidDrag lock file")
             }
             unlink(socketPath)

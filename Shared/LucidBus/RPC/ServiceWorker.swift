@@ -126,14 +126,16 @@ public final class ServiceWorker: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Cancels running handlers, deregisters (DISCONNECT) and closes the sockets.
+    /// Deregisters (DISCONNECT, so the broker re-queues requests in progress to other workers),
+    /// closes the sockets, then cancels the handlers still running (their replies go nowhere).
     public func shutdown() async {
-        let (tasks, stopping) = lock.withLock {
+        let stopping = lock.withLock {
             defer { workers = [] }
-            return (Array(running.values), workers)
+            return workers
         }
-        tasks.forEach { $0.handler.cancel() }
         for worker in stopping { await worker.shutdown() }
+        let tasks = lock.withLock { Array(running.values) }
+        tasks.forEach { $0.handler.cancel() }
     }
 
     /// Starts, serves until the calling task is cancelled, then shuts down.
