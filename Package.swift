@@ -9,6 +9,11 @@ let package = Package(
         .library(name: "LucidProto", targets: ["LucidProto"]),
         .library(name: "LucidBus", targets: ["LucidBus"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
+        .executable(name: "luciddrag-gateway", targets: ["luciddrag-gateway"]),
+        .executable(name: "luciddrag-reasoner", targets: ["luciddrag-reasoner"]),
+        .executable(name: "luciddrag-sampler", targets: ["luciddrag-sampler"]),
+        .executable(name: "luciddrag-discriminator", targets: ["luciddrag-discriminator"]),
+        .executable(name: "lucid-bus-testworker", targets: ["lucid-bus-testworker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -44,16 +49,46 @@ let package = Package(
         .target(
             name: "LucidService",
             dependencies: [
+                "LucidBus",
                 "LucidProto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Shared/LucidService"
         ),
+        // The gateway process: the Majordomo broker and the lucid.v1.Gateway service.
+        .executableTarget(name: "luciddrag-gateway", dependencies: ["LucidService"], path: "Services/luciddrag-gateway"),
+        // A lucid.v1.Reasoner worker process.
+        .executableTarget(name: "luciddrag-reasoner", dependencies: ["LucidService"], path: "Services/luciddrag-reasoner"),
+        // A lucid.v1.Sampler worker process.
+        .executableTarget(name: "luciddrag-sampler", dependencies: ["LucidService"], path: "Services/luciddrag-sampler"),
+        // A lucid.v1.Discriminator worker process.
+        .executableTarget(
+            name: "luciddrag-discriminator", dependencies: ["LucidService"], path: "Services/luciddrag-discriminator"),
+        // A worker that echoes or sleeps on demand, for tests that kill worker processes mid-request.
+        .executableTarget(
+            name: "lucid-bus-testworker",
+            dependencies: [
+                "LucidService", "LucidBus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/lucid-bus-testworker"
+        ),
+        // Service configuration and lifecycle, in process.
+        .testTarget(name: "LucidServiceTests", dependencies: ["LucidService"], path: "Tests/LucidServiceTests"),
+        // Real service processes on real sockets, and the C client of the contract.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["LucidService", "LucidBus", "LucidProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/IntegrationTests"
+        ),
         // The command-line client: embedded serving, client calls, benchmarks.
         .executableTarget(
             name: "luciddrag",
             dependencies: [
+                "LucidService",
+                "LucidBus",
                 "LucidProto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
