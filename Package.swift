@@ -58,6 +58,22 @@ let package = Package(
             dependencies: ["LucidReasoning", "LucidImage", "LucidProto"],
             path: "Tests/LucidReasoningTests"
         ),
+        // The reasoner as a bus service: the Reason handler and backend settings from flags/env/config file.
+        .target(
+            name: "LucidReasonerService",
+            dependencies: [
+                "LucidReasoning", "LucidBus", "LucidService", "LucidProto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/LucidReasonerService"
+        ),
+        // The reasoner service behind a real broker: Swift and Python workers, bad inputs, fallback.
+        .testTarget(
+            name: "ReasonerServiceTests",
+            dependencies: ["LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto"],
+            path: "Tests/ReasonerServiceTests"
+        ),
         // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
         .target(
             name: "LucidReasoningBench",
@@ -96,7 +112,12 @@ let package = Package(
         // The gateway process: the Majordomo broker and the lucid.v1.Gateway service.
         .executableTarget(name: "luciddrag-gateway", dependencies: ["LucidService"], path: "Services/luciddrag-gateway"),
         // A lucid.v1.Reasoner worker process.
-        .executableTarget(name: "luciddrag-reasoner", dependencies: ["LucidService"], path: "Services/luciddrag-reasoner"),
+        .executableTarget(
+            name: "luciddrag-reasoner",
+            dependencies: [
+                "LucidService", "LucidReasonerService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/luciddrag-reasoner"),
         // A lucid.v1.Sampler worker process.
         .executableTarget(name: "luciddrag-sampler", dependencies: ["LucidService"], path: "Services/luciddrag-sampler"),
         // A lucid.v1.Discriminator worker process.

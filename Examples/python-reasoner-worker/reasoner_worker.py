@@ -293,8 +293,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Example external reasoner (MDP/0.2 worker, Python).")
     parser.add_argument("--bus", default=os.environ.get("LUCID_BUS"), help="broker endpoint (or LUCID_BUS)")
     parser.add_argument("--service", default=SERVICE, help="Majordomo service name")
-    parser.add_argument("--heartbeat-ms", type=int, default=2500, help="heartbeat interval")
-    parser.add_argument("--heartbeat-liveness", type=int, default=3, help="silent intervals before reconnecting")
+    parser.add_argument("--heartbeat-ms", type=int, default=int(os.environ.get("LUCID_HEARTBEAT_MS") or 1000),
+                        help="heartbeat interval, as the broker's (or LUCID_HEARTBEAT_MS)")
+    parser.add_argument("--heartbeat-liveness", type=int, default=int(os.environ.get("LUCID_HEARTBEAT_LIVENESS") or 3),
+                        help="silent intervals before reconnecting (or LUCID_HEARTBEAT_LIVENESS)")
     parser.add_argument("--worker-id", default=f"{socket.gethostname()}-{os.getpid()}-python")
     args = parser.parse_args(argv)
     if not args.bus:
@@ -306,6 +308,8 @@ def main(argv=None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    # A parent may have spawned us with these blocked (the mask is inherited); we want them delivered.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     worker.run()
     return 0
 

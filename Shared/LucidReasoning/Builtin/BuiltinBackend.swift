@@ -17,8 +17,11 @@ public struct BuiltinBackend: ReasonerBackend {
 
     public var name: String { "builtin" }
 
+    /// Runs on a Dispatch queue, off the cooperative pool (the work is milliseconds, but CPU-bound).
     public func reason(_ input: ReasoningInput) async throws -> Lucid_V1_ReasonResponse {
-        answer(input)
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: answer(input)) }
+        }
     }
 
     /// What the built-in backend sees: the located object, its description and every kind's score.
