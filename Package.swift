@@ -55,7 +55,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LucidReasoningTests",
-            dependencies: ["LucidReasoning", "LucidImage", "LucidProto"],
+            dependencies: ["LucidReasoning", "LucidImage", "LucidProto", .product(name: "Logging", package: "swift-log")],
             path: "Tests/LucidReasoningTests"
         ),
         // The reasoner as a bus service: the Reason handler and backend settings from flags/env/config file.
@@ -79,6 +79,11 @@ let package = Package(
             name: "LucidReasoningBench",
             dependencies: ["LucidReasoning", "LucidImage", "LucidProto"],
             path: "Shared/LucidReasoningBench"
+        ),
+        .testTarget(
+            name: "LucidReasoningBenchTests",
+            dependencies: ["LucidReasoningBench", "LucidReasoning", "LucidImage", "LucidProto"],
+            path: "Tests/LucidReasoningBenchTests"
         ),
         // libzmq's C API (Debian libzmq3-dev) as a Swift module.
         .systemLibrary(name: "CZeroMQ", path: "Shared/CZeroMQ"),

@@ -2,6 +2,7 @@
 /// each failure mode (malformed JSON, wrong schema, unknown kind, HTTP 500, a reply slower than the
 /// timeout, a refused connection), bounded retries, and the fallback to the built-in backend.
 import Foundation
+import Logging
 import LucidProto
 @testable import LucidReasoning
 import XCTest
@@ -21,6 +22,13 @@ final class OpenAIBackendTests: XCTestCase {
 
     private var server: FixtureServer { Self.server }
 
+    /// The failures below are expected; keep their log lines out of the test output.
+    private let quiet: Logger = {
+        var logger = Logger(label: "lucid.reasoner.test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
     private func configuration(_ mode: String, locator: Bool = true) -> OpenAIConfiguration {
         var configuration = OpenAIConfiguration(baseURL: server.baseURL(mode), reasonerModel: "test-chat",
                                                 locatorModel: locator ? "test-vision" : nil)
@@ -36,7 +44,7 @@ final class OpenAIBackendTests: XCTestCase {
     }
 
     private func withFallback(_ mode: String) throws -> FallbackBackend {
-        FallbackBackend(primary: try OpenAIBackend(configuration: configuration(mode)), fallback: BuiltinBackend())
+        FallbackBackend(primary: try OpenAIBackend(configuration: configuration(mode), logger: quiet), fallback: BuiltinBackend(), logger: quiet)
     }
 
     private func calls(_ mode: String) throws -> Int { (try server.stats()[mode] as? Int) ?? 0 }
@@ -123,7 +131,7 @@ final class OpenAIBackendTests: XCTestCase {
     func testARefusedConnectionFallsBack() async throws {
         var configuration = configuration("success")
         configuration.baseURL = URL(string: "http://127.0.0.1:\(FixtureServer.closedPort())/v1")!
-        let backend = FallbackBackend(primary: try OpenAIBackend(configuration: configuration), fallback: BuiltinBackend())
+        let backend = FallbackBackend(primary: try OpenAIBackend(configuration: configuration, logger: quiet), fallback: BuiltinBackend(), logger: quiet)
         let answer = try await backend.reason(input())
         XCTAssertTrue(answer.fellBack)
         XCTAssertTrue(answer.fallbackReason.contains("cannot be reached"), answer.fallbackReason)
@@ -131,7 +139,7 @@ final class OpenAIBackendTests: XCTestCase {
 
     func testWithoutFallbackAFailureIsAnError() async throws {
         try XCTSkipIf(Self.server == nil)
-        let backend = try OpenAIBackend(configuration: configuration("error500"))
+        let backend = try OpenAIBackend(configuration: configuration("error500"), logger: quiet)
         do {
             _ = try await backend.reason(input())
             XCTFail("expected a failure")

@@ -39,8 +39,9 @@ public struct IntentionScorerSettings: Sendable {
     public var squashPrior = -1.0
     /// Handles at least this far out (distance from the centre over the object's extent that way) are on the boundary.
     public var boundaryFrom = 0.6
-    /// Softmax temperature turning scores into confidences.
-    public var temperature = 1.0
+    /// Softmax temperature turning scores into confidences (0.8 minimises the Brier score on the dev set
+    /// and on a held-out set alike; `luciddrag bench reasoner --fit-temperature`).
+    public var temperature = 0.8
 
     public init() {}
 }
@@ -97,7 +98,7 @@ public struct IntentionScorer: Sendable {
             return -outside(fit.parameter / k, s.minimumMove...Double.infinity, width: 1)
         case .enlarge:
             return -outside(fit.parameter, s.enlargeRange, width: s.penaltyWidth)
-                - outside(radius * fit.parameter / k, 0...s.maximumRadius, width: 2)
+                - outside(radius * fit.parameter / k, 0...s.maximumRadius, width: 1)
         case .shrink:
             return -outside(fit.parameter, s.shrinkRange, width: s.penaltyWidth)
                 - outside(radius * fit.parameter / k, s.minimumRadius...Double.infinity, width: 1)
