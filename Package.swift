@@ -155,6 +155,7 @@ let package = Package(
                 "LucidProto",
                 "LucidReasoning",
                 "LucidReasoningBench",
+                "LucidReasonerService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/luciddrag"

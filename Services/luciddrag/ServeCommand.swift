@@ -1,5 +1,8 @@
 // `luciddrag serve`: every LucidDrag service as threads of one process (the embedded mode).
 import ArgumentParser
+import LucidBus
+import LucidReasonerService
+import LucidReasoning
 import LucidService
 
 /// Runs the broker and all four services in this process until SIGTERM or SIGINT.
@@ -21,9 +24,13 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration(service: "luciddrag")
         await ServiceProcess.run(label: "luciddrag.serve", configuration: configuration) { logger in
-            try ServiceAssembly.embedded(
+            let services = try ServiceAssembly.embedded(
                 externalEndpoints: [configuration.bus] + bind, configuration: configuration, logger: logger
             ).services
+            // The embedded reasoner answers Reason with the built-in backend.
+            services.compactMap { $0 as? ServiceWorker }.first { $0.service == ServiceName.reasoner.rawValue }?
+                .serveReasoner(with: BuiltinBackend())
+            return services
         }
     }
 }

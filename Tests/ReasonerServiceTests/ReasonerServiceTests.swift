@@ -63,6 +63,19 @@ final class ReasonerServiceTests: XCTestCase {
         XCTAssertTrue(worker.output.contains("unknown reasoner backend 'oracle'"), worker.output)
     }
 
+    func testTheEmbeddedModeAnswersReasonWithTheBuiltinBackend() async throws {
+        let serveEndpoint = "ipc://\(directory.path)/serve.sock"
+        let serve = try WorkerProcess.embedded(endpoint: serveEndpoint, heartbeat: heartbeat, in: directory)
+        let embeddedClient = try RPCClient(endpoint: serveEndpoint)
+        // The process binds its endpoint shortly after starting; a call made before then waits for it.
+        let answer: Lucid_V1_ReasonResponse = try await embeddedClient.call(
+            service: "lucid.v1.Reasoner", method: "Reason", Requests.rightEdgeDrag(count: 3), deadline: .seconds(30))
+        await embeddedClient.shutdown()
+        assertWellFormed(answer, count: 3)
+        XCTAssertEqual(answer.backend, "builtin")
+        await serve.stop()
+    }
+
     // MARK: The Python example worker
 
     func testThePythonWorkerAnswersWithTheSameStructureAsTheSwiftOne() async throws {

@@ -29,13 +29,23 @@ final class WorkerProcess {
 
     /// The `luciddrag-reasoner` built next to the test bundle.
     static func swift(endpoint: String, heartbeat: Heartbeat, in directory: URL, extra: [String] = []) throws -> WorkerProcess {
+        try WorkerProcess(executable: built("luciddrag-reasoner"), arguments: ["--bus", endpoint] + flags(heartbeat) + extra,
+                          log: directory.appendingPathComponent("swift-\(UUID().uuidString.prefix(4)).log"))
+    }
+
+    /// `luciddrag serve`: broker and every service in one process, the broker also bound to `endpoint`.
+    static func embedded(endpoint: String, heartbeat: Heartbeat, in directory: URL) throws -> WorkerProcess {
+        try WorkerProcess(executable: built("luciddrag"), arguments: ["serve", "--bus", endpoint] + flags(heartbeat),
+                          log: directory.appendingPathComponent("serve.log"))
+    }
+
+    private static func built(_ name: String) throws -> URL {
         let bundle = Bundle.main.bundleURL
-        guard let binary = [bundle, bundle.deletingLastPathComponent()].map({ $0.appendingPathComponent("luciddrag-reasoner") })
+        guard let binary = [bundle, bundle.deletingLastPathComponent()].map({ $0.appendingPathComponent(name) })
             .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("luciddrag-reasoner is not built; run `swift build --build-tests` first")
+            throw XCTSkip("\(name) is not built; run `swift build --build-tests` first")
         }
-        return try WorkerProcess(executable: binary, arguments: ["--bus", endpoint] + flags(heartbeat) + extra,
-                                 log: directory.appendingPathComponent("swift-\(UUID().uuidString.prefix(4)).log"))
+        return binary
     }
 
     /// Examples/python-reasoner-worker/reasoner_worker.py under /usr/bin/python3.
