@@ -8,7 +8,8 @@ final class BusBenchmarkTests: XCTestCase {
         let options = BusBenchmark.Options(roundTrips: 40, warmup: 5, throughputRequests: 48, inFlight: 8)
         let report = try await BusBenchmark.run(options, logger: testLogger("bench"))
         XCTAssertEqual(report.latency.count, 6)
-        XCTAssertEqual(report.throughput.map(\.workers), [1, 2, 4, 1, 2, 4])
+        XCTAssertEqual(report.throughput.map(\.workers), [1, 2, 4, 1, 2, 4, 1, 2, 4, 1, 2, 4])
+        XCTAssertEqual(report.throughput.filter { $0.work > .zero }.count, 6)
         for row in report.latency {
             XCTAssertGreaterThan(row.p50, .zero, "\(row.path)")
             XCTAssertGreaterThanOrEqual(row.p99, row.p50, "\(row.path)")

@@ -105,7 +105,7 @@ extension BusBenchmark {
 
     /// RPCClient.call → broker → ServiceWorker echo handler, sequentially.
     static func measureRPC(_ transport: BusEndpoint.Transport, _ options: Options, logger: Logger) async throws -> Samples {
-        let (broker, workers, client) = try await rpcStack(transport, workers: 1, logger: logger)
+        let (broker, workers, client) = try await rpcStack(transport, workers: 1, work: .zero, logger: logger)
         var request = Lucid_V1_Tensor()
         request.data = payload(options)
         let clock = ContinuousClock()
@@ -125,10 +125,11 @@ extension BusBenchmark {
         return Samples(samples)
     }
 
-    /// Requests per second of the full RPC stack with `workers` workers, `inFlight` calls at once.
-    static func measureThroughput(_ transport: BusEndpoint.Transport, workers count: Int, _ options: Options,
-                                  logger: Logger) async throws -> Double {
-        let (broker, workers, client) = try await rpcStack(transport, workers: count, logger: logger)
+    /// Requests per second of the full RPC stack with `workers` workers, `inFlight` calls at once,
+    /// each spending `work` in its handler.
+    static func measureThroughput(_ transport: BusEndpoint.Transport, workers count: Int, work: Duration,
+                                  _ options: Options, logger: Logger) async throws -> Double {
+        let (broker, workers, client) = try await rpcStack(transport, workers: count, work: work, logger: logger)
         var request = Lucid_V1_Tensor()
         request.data = payload(options)
         let perTask = max(1, options.throughputRequests / options.inFlight)
@@ -150,8 +151,9 @@ extension BusBenchmark {
         return Double(perTask * options.inFlight) / elapsed
     }
 
-    /// A broker, `workers` echo ServiceWorkers (all registered) and a client.
-    static func rpcStack(_ transport: BusEndpoint.Transport, workers count: Int, logger: Logger) async throws
+    /// A broker, `workers` echo ServiceWorkers (all registered; each waits `work` per request) and
+    /// a client.
+    static func rpcStack(_ transport: BusEndpoint.Transport, workers count: Int, work: Duration, logger: Logger) async throws
         -> (MajordomoBroker, [ServiceWorker], RPCClient) {
         let broker = try MajordomoBroker(endpoints: [try endpoint(transport, "rpc")], logger: logger)
         let bound = broker.boundEndpoints[0]
@@ -160,7 +162,10 @@ extension BusBenchmark {
                           configuration: ServiceWorker.Configuration(workerID: "bench-\(index)"), logger: logger)
         }
         for worker in workers {
-            worker.register(method: "Echo") { (request: Lucid_V1_Tensor, _) in request }
+            worker.register(method: "Echo") { (request: Lucid_V1_Tensor, _) in
+                if work > .zero { try await Task.sleep(for: work) }
+                return request
+            }
             try worker.start()
         }
         let client = try RPCClient(endpoint: bound, logger: logger)

@@ -2,7 +2,8 @@
 // measures, in one run, the round trip of a direct DEALER/ROUTER echo, the same echo through the
 // Majordomo broker (raw MDP peers on their own threads, RPC envelope in the body), and the full
 // RPC stack (RPCClient → broker → ServiceWorker, async/await on both ends); then throughput of the
-// full stack with 1, 2 and 4 workers.
+// full stack with 1, 2 and 4 workers, with an echo handler (the bus's own cost) and with a handler
+// that waits a little per request (how the broker spreads work over workers).
 
 import Foundation
 import Logging
@@ -25,6 +26,8 @@ public enum BusBenchmark {
         public var workerCounts: [Int]
         /// Transports measured.
         public var transports: [BusEndpoint.Transport]
+        /// Time each request spends in the handler in the second throughput table (zero: no table).
+        public var simulatedWork: Duration
 
         public init(
             payloadBytes: Int = 64 * 1024,
@@ -33,7 +36,8 @@ public enum BusBenchmark {
             throughputRequests: Int = 2000,
             inFlight: Int = 16,
             workerCounts: [Int] = [1, 2, 4],
-            transports: [BusEndpoint.Transport] = [.inproc, .ipc]
+            transports: [BusEndpoint.Transport] = [.inproc, .ipc],
+            simulatedWork: Duration = .milliseconds(1)
         ) {
             self.payloadBytes = payloadBytes
             self.roundTrips = roundTrips
@@ -42,6 +46,7 @@ public enum BusBenchmark {
             self.inFlight = inFlight
             self.workerCounts = workerCounts
             self.transports = transports
+            self.simulatedWork = simulatedWork
         }
     }
 
@@ -57,6 +62,8 @@ public enum BusBenchmark {
     public struct ThroughputRow: Sendable {
         public let transport: BusEndpoint.Transport
         public let workers: Int
+        /// Time spent in the handler per request (zero for the echo rows).
+        public let work: Duration
         public let requestsPerSecond: Double
         public let megabytesPerSecond: Double
     }
@@ -90,11 +97,13 @@ public enum BusBenchmark {
                     lines.append("\(transport): broker adds \(micros(overhead)) µs p50 over direct (\(verdict) the 50 µs goal)")
                 }
             }
-            lines += ["", "throughput (full RPC stack, \(options.inFlight) requests in flight, echo handler)",
-                      pad("transport", 10) + pad("workers", 10, right: true) + pad("req/s", 12, right: true) + pad("MB/s", 10, right: true)]
+            lines += ["", "throughput (full RPC stack, \(options.inFlight) requests in flight)",
+                      pad("transport", 10) + pad("handler", 14) + pad("workers", 8, right: true)
+                      + pad("req/s", 10, right: true) + pad("MB/s", 10, right: true)]
             for row in throughput {
-                lines.append(pad("\(row.transport)", 10) + pad("\(row.workers)", 10, right: true)
-                             + pad(String(format: "%.0f", row.requestsPerSecond), 12, right: true)
+                let handler = row.work == .zero ? "echo" : "echo + \(Int(row.work.seconds * 1e3)) ms"
+                lines.append(pad("\(row.transport)", 10) + pad(handler, 14) + pad("\(row.workers)", 8, right: true)
+                             + pad(String(format: "%.0f", row.requestsPerSecond), 10, right: true)
                              + pad(String(format: "%.1f", row.megabytesPerSecond), 10, right: true))
             }
             return lines.joined(separator: "\n")
@@ -130,12 +139,15 @@ public enum BusBenchmark {
             let rpc = try await measureRPC(transport, options, logger: logger)
             latency.append(LatencyRow(transport: transport, path: Path.rpc, p50: rpc.p50, p99: rpc.p99))
         }
-        for transport in options.transports {
-            for workers in options.workerCounts {
-                let rate = try await measureThroughput(transport, workers: workers, options, logger: logger)
-                throughput.append(ThroughputRow(
-                    transport: transport, workers: workers, requestsPerSecond: rate,
-                    megabytesPerSecond: rate * Double(2 * options.payloadBytes) / 1e6))
+        let handlerTimes = options.simulatedWork > .zero ? [Duration.zero, options.simulatedWork] : [.zero]
+        for work in handlerTimes {
+            for transport in options.transports {
+                for workers in options.workerCounts {
+                    let rate = try await measureThroughput(transport, workers: workers, work: work, options, logger: logger)
+                    throughput.append(ThroughputRow(
+                        transport: transport, workers: workers, work: work, requestsPerSecond: rate,
+                        megabytesPerSecond: rate * Double(2 * options.payloadBytes) / 1e6))
+                }
             }
         }
         return Report(options: options, latency: latency, throughput: throughput)
