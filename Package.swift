@@ -115,19 +115,31 @@ let package = Package(
             path: "Shared/LucidService"
         ),
         // The gateway process: the Majordomo broker and the lucid.v1.Gateway service.
-        .executableTarget(name: "luciddrag-gateway", dependencies: ["LucidService"], path: "Services/luciddrag-gateway"),
+        .executableTarget(
+            name: "luciddrag-gateway",
+            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/luciddrag-gateway"
+        ),
         // A lucid.v1.Reasoner worker process.
         .executableTarget(
             name: "luciddrag-reasoner",
             dependencies: [
                 "LucidService", "LucidReasonerService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Services/luciddrag-reasoner"),
+            path: "Services/luciddrag-reasoner"
+        ),
         // A lucid.v1.Sampler worker process.
-        .executableTarget(name: "luciddrag-sampler", dependencies: ["LucidService"], path: "Services/luciddrag-sampler"),
+        .executableTarget(
+            name: "luciddrag-sampler",
+            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/luciddrag-sampler"
+        ),
         // A lucid.v1.Discriminator worker process.
         .executableTarget(
-            name: "luciddrag-discriminator", dependencies: ["LucidService"], path: "Services/luciddrag-discriminator"),
+            name: "luciddrag-discriminator",
+            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/luciddrag-discriminator"
+        ),
         // A worker that echoes or sleeps on demand, for tests that kill worker processes mid-request.
         .executableTarget(
             name: "lucid-bus-testworker",

@@ -13,7 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             The services talk over a private inproc:// endpoint. The broker also binds --bus (an ipc:// \
             socket in the runtime directory unless told otherwise) and every --bind, so that \
-            `luciddrag health`, other clients and further worker processes can join.
+            `luciddrag health`, other clients and further worker processes can join. \
+            With --bus inproc://NAME nothing outside this process can reach it.
             """)
 
     @OptionGroup var options: ServiceOptions

@@ -6,11 +6,12 @@ import Logging
 import LucidBus
 
 /// Runs the services of one process and exits: 0 after a shutdown signal, 1 when a service could
-/// not start or failed, 64 for a bad flag or environment value.
+/// not start or failed. (ArgumentParser exits 64 for a bad flag or environment value.)
 public enum ServiceProcess {
     /// Runs a single worker of `service` (reasoner, sampler, discriminator executables).
-    public static func runWorker(_ service: ServiceName, options: ServiceOptions) async -> Never {
-        let configuration = resolve(options, for: service)
+    /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
+    public static func runWorker(_ service: ServiceName, options: ServiceOptions) async throws -> Never {
+        let configuration = try options.configuration(service: service.shortName)
         await run(label: "luciddrag.\(service.shortName)", configuration: configuration) { logger in
             [ServiceAssembly.worker(service, endpoint: configuration.bus, workerID: configuration.workerID,
                                     configuration: configuration, logger: logger)]
@@ -18,8 +19,9 @@ public enum ServiceProcess {
     }
 
     /// Runs the gateway: the broker on `--bus` and every `--bind`, and the gateway's own worker.
-    public static func runGateway(options: GatewayOptions) async -> Never {
-        let configuration = resolve(options.service, for: .gateway)
+    /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
+    public static func runGateway(options: GatewayOptions) async throws -> Never {
+        let configuration = try options.service.configuration(service: ServiceName.gateway.shortName)
         await run(label: "luciddrag.gateway", configuration: configuration) { logger in
             try ServiceAssembly.gateway(extraEndpoints: options.bind, configuration: configuration, logger: logger)
         }
@@ -52,14 +54,6 @@ public enum ServiceProcess {
         } catch {
             logger.critical("stopped after a failure: \(error)")
             exit(1)
-        }
-    }
-
-    private static func resolve(_ options: ServiceOptions, for service: ServiceName) -> ServiceConfiguration {
-        do {
-            return try options.configuration(service: service.shortName)
-        } catch {
-            ServiceOptions.exit(withError: error)
         }
     }
 }

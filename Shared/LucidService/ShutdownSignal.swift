@@ -27,7 +27,7 @@ public final class ShutdownSignalWatcher: @unchecked Sendable {
         for signal in signals {
             Foundation.signal(signal.rawValue, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signal.rawValue, queue: queue)
-            source.setEventHandler { [unowned self] in self.deliver(signal) }
+            source.setEventHandler { [weak self] in self?.deliver(signal) }
             source.resume()
             sources.append(source)
         }

@@ -48,7 +48,7 @@ final class WorkerProcessTests: XCTestCase {
         let client = try RPCClient(endpoint: bus)
         try await group.waitForWorkers(["worker-a", "worker-b"], of: service, client: client)
 
-        let request = sleepRequest(1500)
+        let request = sleepRequest(2500)
         let call = Task {
             let reply: Google_Protobuf_StringValue = try await client.call(
                 service: service, method: "Sleep", request, deadline: .seconds(30))

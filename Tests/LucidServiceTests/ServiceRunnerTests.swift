@@ -34,7 +34,7 @@ private struct RecordingService: LucidService {
 }
 
 final class ServiceRunnerTests: XCTestCase {
-    private let logger = Logger(label: "test")
+    private let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     func testCancellingTheRunnerStopsServicesInReverseOrderOfStart() async throws {
         let journal = Journal()

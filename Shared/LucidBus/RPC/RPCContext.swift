@@ -24,6 +24,7 @@ public final class RPCContext: @unchecked Sendable {
     private let request: MajordomoRequest
     private let lock = NSLock()
     private var finished = false
+    private var expired = false
 
     init(service: String, envelope: Lucid_V1_RequestEnvelope, request: MajordomoRequest, logger: Logger) {
         self.service = service
@@ -41,8 +42,14 @@ public final class RPCContext: @unchecked Sendable {
 
     /// The time left until the deadline (nil when there is none).
     public var timeRemaining: Duration? {
-        deadline.map { .milliseconds(Int64(($0.timeIntervalSinceNow * 1000).rounded(.down))) }
+        deadline.map { .milliseconds(Int64(($0.timeIntervalSinceNow * 1000).rounded(.up))) }
     }
+
+    /// True once the deadline watchdog has cancelled the handler.
+    var hasExpired: Bool { lock.withLock { expired } }
+
+    /// Records that the handler is being cancelled because its deadline passed.
+    func markExpired() { lock.withLock { expired = true } }
 
     /// Sends `progress` to the caller as a PARTIAL reply. Ignored after the call has finished.
     public func sendProgress<Progress: SwiftProtobuf.Message>(_ progress: Progress) throws {

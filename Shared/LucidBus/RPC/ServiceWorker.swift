@@ -187,7 +187,9 @@ public final class ServiceWorker: @unchecked Sendable {
         let watchdog = context.timeRemaining.map { remaining in
             Task {
                 try? await Task.sleep(for: remaining)
-                if !Task.isCancelled { task.cancel() }
+                guard !Task.isCancelled else { return }
+                context.markExpired()
+                task.cancel()
             }
         }
         running[requestID] = (task, watchdog)
@@ -212,7 +214,7 @@ public final class ServiceWorker: @unchecked Sendable {
             return .failure(requestID: context.requestID, code: error.code, message: error.message)
         } catch {
             if Task.isCancelled || error is CancellationError {
-                if let deadline = context.deadline, deadline.timeIntervalSinceNow <= 0 {
+                if context.hasExpired {
                     return .failure(requestID: context.requestID, code: .deadlineExceeded,
                                     message: "\(context.service).\(context.method) ran past its deadline")
                 }

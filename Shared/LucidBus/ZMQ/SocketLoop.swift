@@ -105,7 +105,8 @@ final class SocketLoop: @unchecked Sendable {
     private func run(_ handler: SocketLoopHandler) {
         var nextTick = ContinuousClock.now
         while true {
-            doorbell.drain()
+            // Work posted before this point is taken here; a later post rings the doorbell, so
+            // the poll below cannot sleep through it.
             let (work, stop) = takePosted()
             for item in work { item() }
             if stop { break }
@@ -117,6 +118,7 @@ final class SocketLoop: @unchecked Sendable {
             let wait = max(0, ContinuousClock.now.duration(to: nextTick).milliseconds + 1)
             do {
                 let readable = try pollReadable(targets, timeoutMilliseconds: wait)
+                if readable[sockets.count] { doorbell.drain() }
                 for index in sockets.indices where readable[index] {
                     handler.socketReadable(at: index)
                 }

@@ -70,38 +70,78 @@ public final class ZMQSocket: @unchecked Sendable {
         guard rc == 0 else { throw ZMQError.last("zmq_setsockopt(\(option))") }
     }
 
+    /// Frames at least this large are passed to and from libzmq without copying.
+    static let zeroCopyThreshold = 4096
+
     /// Sends `frames` as one multipart message. With `dontWait`, throws EAGAIN instead of
-    /// blocking when the message cannot be queued.
+    /// blocking when the message cannot be queued. Large frames are not copied: libzmq holds a
+    /// reference to their storage until it has sent them.
     public func send(_ frames: Frames, dontWait: Bool = false) throws {
         let base: Int32 = dontWait ? ZMQ_DONTWAIT : 0
         for (index, frame) in frames.enumerated() {
             let flags = index == frames.count - 1 ? base : base | ZMQ_SNDMORE
-            let rc = frame.withUnsafeBytes { raw in
-                zmq_send(handle, raw.baseAddress, raw.count, flags)
+            var message = zmq_msg_t()
+            Self.initialize(&message, with: frame)
+            if zmq_msg_send(&message, handle, flags) < 0 {
+                let error = ZMQError.last("zmq_msg_send")
+                zmq_msg_close(&message)
+                throw error
             }
-            if rc < 0 { throw ZMQError.last("zmq_send") }
+        }
+    }
+
+    /// Fills `message` with `frame`: by reference for large frames, by copy for small ones (whose
+    /// bytes may live inline in the `Data` value and so have no stable address).
+    private static func initialize(_ message: inout zmq_msg_t, with frame: Data) {
+        if frame.count >= zeroCopyThreshold {
+            let owner = Unmanaged.passRetained(FrameOwner(frame))
+            let bytes = owner.takeUnretainedValue().frame.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress) }
+            zmq_msg_init_data(&message, bytes, frame.count, { _, hint in
+                if let hint { Unmanaged<FrameOwner>.fromOpaque(hint).release() }
+            }, owner.toOpaque())
+        } else {
+            zmq_msg_init_size(&message, frame.count)
+            if frame.count > 0, let destination = zmq_msg_data(&message) {
+                frame.copyBytes(to: destination.assumingMemoryBound(to: UInt8.self), count: frame.count)
+            }
         }
     }
 
     /// Receives one whole multipart message. With `dontWait`, returns nil when none is waiting.
+    /// Large frames are not copied: the `Data` owns libzmq's buffer and frees it when released.
     public func receive(dontWait: Bool = false) throws -> Frames? {
         var frames = Frames()
-        var message = zmq_msg_t()
-        zmq_msg_init(&message)
-        defer { zmq_msg_close(&message) }
-        repeat {
+        var more = true
+        while more {
             let flags: Int32 = (dontWait && frames.isEmpty) ? ZMQ_DONTWAIT : 0
-            if zmq_msg_recv(&message, handle, flags) < 0 {
-                if frames.isEmpty && zmq_errno() == EAGAIN { return nil }
-                throw ZMQError.last("zmq_msg_recv")
+            let message = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
+            zmq_msg_init(message)
+            if zmq_msg_recv(message, handle, flags) < 0 {
+                let code = zmq_errno()
+                zmq_msg_close(message)
+                message.deallocate()
+                if frames.isEmpty && code == EAGAIN { return nil }
+                throw ZMQError(operation: "zmq_msg_recv", code: code, message: String(cString: zmq_strerror(code)))
             }
-            let size = zmq_msg_size(&message)
-            if size == 0 {
-                frames.append(Data())
-            } else if let data = zmq_msg_data(&message) {
-                frames.append(Data(bytes: data, count: size))
+            more = zmq_msg_more(message) != 0
+            let size = zmq_msg_size(message)
+            if size >= Self.zeroCopyThreshold, let bytes = zmq_msg_data(message) {
+                frames.append(Data(bytesNoCopy: bytes, count: size, deallocator: .custom { _, _ in
+                    zmq_msg_close(message)
+                    message.deallocate()
+                }))
+            } else {
+                frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(message), count: size))
+                zmq_msg_close(message)
+                message.deallocate()
             }
-        } while zmq_msg_more(&message) != 0
+        }
         return frames
     }
+}
+
+/// Keeps a frame's storage alive while libzmq sends from it.
+private final class FrameOwner {
+    let frame: Data
+    init(_ frame: Data) { self.frame = frame }
 }
