@@ -71,7 +71,11 @@ let package = Package(
         // The reasoner service behind a real broker: Swift and Python workers, bad inputs, fallback.
         .testTarget(
             name: "ReasonerServiceTests",
-            dependencies: ["LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto"],
+            dependencies: [
+                "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/ReasonerServiceTests"
         ),
         // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
