@@ -35,6 +35,16 @@ final class BuiltinBackendTests: XCTestCase {
         XCTAssertEqual(answer.regionDescription, "the small blue square at the right")
     }
 
+    func testAnImageWithNothingToFindReasonsAboutTheMaskItself() throws {
+        let scene = SyntheticScene(shapes: [])
+        let input = try ReasoningInput(image: scene.image(), mask: scene.mask(cx: 64, cy: 64, radius: 20),
+                                       pairs: [drag(64, 64, 80, 64)], caption: "an empty light gray background")
+        let answer = backend.answer(input)
+        XCTAssertEqual(answer.intentions.count, 3)
+        XCTAssertEqual(answer.intentions.first?.kind, .move)
+        XCTAssertTrue(answer.regionDescription.hasSuffix("gray object in the center"), answer.regionDescription)
+    }
+
     func testAHandleAtTheCentreDraggedAwayReadsAsAMove() throws {
         let answer = backend.answer(try SyntheticScene.redCircle.input([drag(64, 64, 84, 54)]))
         XCTAssertEqual(answer.intentions.first?.kind, .move)

@@ -25,14 +25,6 @@ public struct RegionDescription: Sendable, Equatable {
         self.position = RegionDescription.positionWord(region.centroid, width: imageWidth, height: imageHeight)
     }
 
-    public init(colour: String, shape: ShapeName, size: String, position: String, radius: Double) {
-        self.colour = colour
-        self.shape = shape
-        self.size = size
-        self.position = position
-        self.radius = radius
-    }
-
     /// "small", "medium" or "large" for a half-extent in an image whose shorter side is `imageSide`.
     public static func sizeWord(radius: Double, imageSide: Int) -> String {
         let r = radius * 128 / Double(max(imageSide, 1))

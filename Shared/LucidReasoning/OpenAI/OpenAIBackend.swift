@@ -36,6 +36,12 @@ public struct OpenAIBackend: ReasonerBackend {
             return response
         } catch let error as ChatCompletionError {
             throw ReasoningError.backendFailed(backend: name, reason: error.description)
+        } catch let error as ReasoningError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw ReasoningError.backendFailed(backend: name, reason: "\(error)")
         }
     }
 
