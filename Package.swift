@@ -7,7 +7,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LucidProto", targets: ["LucidProto"]),
+        .library(name: "LucidImage", targets: ["LucidImage"]),
+        .library(name: "LucidReasoning", targets: ["LucidReasoning"]),
+        .library(name: "LucidBus", targets: ["LucidBus"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
+        .executable(name: "luciddrag-gateway", targets: ["luciddrag-gateway"]),
+        .executable(name: "luciddrag-reasoner", targets: ["luciddrag-reasoner"]),
+        .executable(name: "luciddrag-sampler", targets: ["luciddrag-sampler"]),
+        .executable(name: "luciddrag-discriminator", targets: ["luciddrag-discriminator"]),
+        .executable(name: "lucid-bus-testworker", targets: ["lucid-bus-testworker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -21,11 +29,149 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Shared/LucidProto"
         ),
+        // PNG (libpng simplified API) and JPEG (libjpeg) in memory, with C-side error handling.
+        .target(
+            name: "CImageCodecs",
+            path: "Shared/CImageCodecs",
+            linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
+        ),
+        // 8-bit grey/RGB images and masks: codecs, decoding from the contract, resizing.
+        .target(
+            name: "LucidImage",
+            dependencies: ["CImageCodecs", "LucidProto"],
+            path: "Shared/LucidImage"
+        ),
+        .testTarget(
+            name: "LucidImageTests",
+            dependencies: ["LucidImage", "LucidProto"],
+            path: "Tests/LucidImageTests"
+        ),
+        // The reasoner's backends: built-in (geometry), OpenAI-compatible (HTTP), fallback between them.
+        .target(
+            name: "LucidReasoning",
+            dependencies: ["LucidImage", "LucidProto", .product(name: "Logging", package: "swift-log")],
+            path: "Shared/LucidReasoning",
+            resources: [.copy("Prompts")]
+        ),
+        .testTarget(
+            name: "LucidReasoningTests",
+            dependencies: ["LucidReasoning", "LucidImage", "LucidProto", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/LucidReasoningTests"
+        ),
+        // The reasoner as a bus service: the Reason handler and backend settings from flags/env/config file.
+        .target(
+            name: "LucidReasonerService",
+            dependencies: [
+                "LucidReasoning", "LucidBus", "LucidService", "LucidProto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/LucidReasonerService"
+        ),
+        // The reasoner service behind a real broker: Swift and Python workers, bad inputs, fallback.
+        .testTarget(
+            name: "ReasonerServiceTests",
+            dependencies: [
+                "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ReasonerServiceTests"
+        ),
+        // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
+        .target(
+            name: "LucidReasoningBench",
+            dependencies: ["LucidReasoning", "LucidImage", "LucidProto"],
+            path: "Shared/LucidReasoningBench"
+        ),
+        .testTarget(
+            name: "LucidReasoningBenchTests",
+            dependencies: ["LucidReasoningBench", "LucidReasoning", "LucidImage", "LucidProto"],
+            path: "Tests/LucidReasoningBenchTests"
+        ),
+        // libzmq's C API (Debian libzmq3-dev) as a Swift module.
+        .systemLibrary(name: "CZeroMQ", path: "Shared/CZeroMQ"),
+        // The service bus: ZeroMQ wrapper, Majordomo 0.2 broker/worker/client, typed RPC over protobuf.
+        .target(
+            name: "LucidBus",
+            dependencies: [
+                "CZeroMQ",
+                "LucidProto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/LucidBus"
+        ),
+        // The bus with real sockets on inproc://, ipc:// and tcp://.
+        .testTarget(
+            name: "LucidBusTests",
+            dependencies: ["LucidBus", "LucidProto"],
+            path: "Tests/LucidBusTests"
+        ),
+        // What every service process shares: configuration from flags/env, signals, lifecycle, Health.
+        .target(
+            name: "LucidService",
+            dependencies: [
+                "LucidBus",
+                "LucidProto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/LucidService"
+        ),
+        // The gateway process: the Majordomo broker and the lucid.v1.Gateway service.
+        .executableTarget(
+            name: "luciddrag-gateway",
+            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/luciddrag-gateway"
+        ),
+        // A lucid.v1.Reasoner worker process.
+        .executableTarget(
+            name: "luciddrag-reasoner",
+            dependencies: [
+                "LucidService", "LucidReasonerService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/luciddrag-reasoner"
+        ),
+        // A lucid.v1.Sampler worker process.
+        .executableTarget(
+            name: "luciddrag-sampler",
+            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/luciddrag-sampler"
+        ),
+        // A lucid.v1.Discriminator worker process.
+        .executableTarget(
+            name: "luciddrag-discriminator",
+            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/luciddrag-discriminator"
+        ),
+        // A worker that echoes or sleeps on demand, for tests that kill worker processes mid-request.
+        .executableTarget(
+            name: "lucid-bus-testworker",
+            dependencies: [
+                "LucidService", "LucidBus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Services/lucid-bus-testworker"
+        ),
+        // Service configuration and lifecycle, in process.
+        .testTarget(name: "LucidServiceTests", dependencies: ["LucidService"], path: "Tests/LucidServiceTests"),
+        // Real service processes on real sockets, and the C client of the contract.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["LucidService", "LucidBus", "LucidProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/IntegrationTests"
+        ),
         // The command-line client: embedded serving, client calls, benchmarks.
         .executableTarget(
             name: "luciddrag",
             dependencies: [
+                "LucidService",
+                "LucidBus",
                 "LucidProto",
+                "LucidReasoning",
+                "LucidReasoningBench",
+                "LucidReasonerService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/luciddrag"

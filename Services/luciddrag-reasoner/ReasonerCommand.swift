@@ -1,0 +1,29 @@
+// luciddrag-reasoner: a worker of lucid.v1.Reasoner, which turns a drag into intentions with the
+// configured backend (built-in, or an OpenAI-compatible server with fallback to the built-in one).
+import ArgumentParser
+import LucidReasonerService
+import LucidService
+
+@main
+struct ReasonerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "luciddrag-reasoner", abstract: "Run a lucid.v1.Reasoner worker.", version: LucidVersion.current)
+
+    @OptionGroup var options: ReasonerOptions
+
+    func run() async throws {
+        let configuration = try options.service.configuration(service: ServiceName.reasoner.shortName)
+        let settings: ReasonerSettings
+        do {
+            settings = try options.settings()
+        } catch let error as ReasonerSettingsError {
+            throw ValidationError(error.description)
+        }
+        await ServiceProcess.run(label: "luciddrag.reasoner", configuration: configuration) { logger in
+            let worker = ServiceAssembly.worker(.reasoner, endpoint: configuration.bus, workerID: configuration.workerID,
+                                                configuration: configuration, logger: logger)
+            worker.serveReasoner(with: try settings.makeBackend(logger: logger))
+            return [worker]
+        }
+    }
+}

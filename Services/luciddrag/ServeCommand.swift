@@ -1,0 +1,37 @@
+// `luciddrag serve`: every LucidDrag service as threads of one process (the embedded mode).
+import ArgumentParser
+import LucidBus
+import LucidReasonerService
+import LucidReasoning
+import LucidService
+
+/// Runs the broker and all four services in this process until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the broker and every service in this process, on inproc:// and the bus endpoint.",
+        discussion: """
+            The services talk over a private inproc:// endpoint. The broker also binds --bus (an ipc:// \
+            socket in the runtime directory unless told otherwise) and every --bind, so that \
+            `luciddrag health`, other clients and further worker processes can join. \
+            With --bus inproc://NAME nothing outside this process can reach it.
+            """)
+
+    @OptionGroup var options: ServiceOptions
+
+    @Option(help: "A further endpoint for the broker to bind (repeatable), e.g. tcp://127.0.0.1:5555.")
+    var bind: [String] = []
+
+    func run() async throws {
+        let configuration = try options.configuration(service: "luciddrag")
+        await ServiceProcess.run(label: "luciddrag.serve", configuration: configuration) { logger in
+            let services = try ServiceAssembly.embedded(
+                externalEndpoints: [configuration.bus] + bind, configuration: configuration, logger: logger
+            ).services
+            // The embedded reasoner answers Reason with the built-in backend.
+            services.compactMap { $0 as? ServiceWorker }.first { $0.service == ServiceName.reasoner.rawValue }?
+                .serveReasoner(with: BuiltinBackend())
+            return services
+        }
+    }
+}

@@ -1,0 +1,115 @@
+// The Majordomo 0.2 broker: one ROUTER socket, owned by one thread, serving clients and workers.
+// See BrokerEngine for the routing rules and MajordomoProtocol for the wire format.
+
+import Foundation
+import Logging
+
+/// An MDP/0.2 broker bound to one or more endpoints (any mix of inproc://, ipc://, tcp://).
+///
+/// Behaviour beyond RFC 18, all of it driven by the lucid.v1.RequestEnvelope in a request body
+/// (opaque bodies are routed as plain MDP and get only the size and queue-timeout rules):
+/// - **Load balancing**: each service has a FIFO of requests and a FIFO of idle workers; a request
+///   goes to the worker idle the longest. A worker holds one request at a time (RFC 18 dialog).
+/// - **Dead workers**: a worker silent for `heartbeat.expiry`, or one that sends DISCONNECT, is
+///   dropped; its in-flight request goes back to the head of the queue, at most `maxRetries` times,
+///   then the client gets FINAL UNAVAILABLE. PARTIALs already forwarded are not taken back.
+/// - **Deadlines**: a queued request whose envelope deadline passes gets FINAL DEADLINE_EXCEEDED.
+/// - **Unknown services**: requests wait for a worker of that name until their deadline, or, without
+///   one, for `unservedTimeout`; then FINAL UNAVAILABLE.
+/// - **Cancellation**: an envelope with `cancel = true` removes the queued request with that
+///   request id from the same client, or, if a worker has it, marks it so that its replies are
+///   discarded and forwards the cancel envelope to that worker as a REQUEST. Workers MUST NOT reply
+///   to such a cancel notice (a LucidBus ``ServiceWorker`` cancels the handler's task instead).
+/// - **Size limit**: a request or reply whose body exceeds `maxMessageSize` bytes is not forwarded;
+///   the client gets FINAL RESOURCE_EXHAUSTED. Frames beyond twice that size are refused by libzmq
+///   itself (ZMQ_MAXMSGSIZE, tcp:// and ipc:// only), which drops the sending connection.
+/// - **Malformed input** (wrong header, unknown command, too few frames) is logged and dropped.
+///
+/// Broker errors reach clients as MDP FINAL messages whose one body frame is a
+/// lucid.v1.ReplyEnvelope with the status and the request id of the failed request.
+public final class MajordomoBroker: @unchecked Sendable {
+    /// Broker settings.
+    public struct Configuration: Sendable {
+        /// Heartbeat interval and liveness; workers must use the same.
+        public var heartbeat: Heartbeat
+        /// Largest request or reply body, in bytes, the broker forwards.
+        public var maxMessageSize: Int
+        /// How many times a request is re-dispatched after its worker died.
+        public var maxRetries: Int
+        /// How long a request without deadline waits for a service that has no worker.
+        public var unservedTimeout: Duration
+
+        public init(
+            heartbeat: Heartbeat = Heartbeat(),
+            maxMessageSize: Int = 64 << 20,
+            maxRetries: Int = 2,
+            unservedTimeout: Duration = .seconds(30)
+        ) {
+            self.heartbeat = heartbeat
+            self.maxMessageSize = maxMessageSize
+            self.maxRetries = maxRetries
+            self.unservedTimeout = unservedTimeout
+        }
+    }
+
+    /// The endpoints actually bound (tcp "*" ports resolved), in the order given.
+    public let boundEndpoints: [String]
+    /// A name for logs and service lifecycles.
+    public let name = "broker"
+
+    private let loop: SocketLoop
+    private let ipcLocks: [IPCEndpointLock]
+
+    /// Binds `endpoints` and starts serving on a dedicated thread. ipc:// endpoints are locked
+    /// (`BusError.endpointInUse` when another live broker serves one) and their stale socket files
+    /// removed.
+    public init(
+        endpoints: [String],
+        context: ZMQContext = .shared,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "lucid.bus.broker")
+    ) throws {
+        var locks: [IPCEndpointLock] = []
+        var bound: [String] = []
+        let socket = try context.socket(.router)
+        do {
+            try socket.set(.routerMandatory, 1)
+            try socket.set(.maxMessageSize, configuration.maxMessageSize * 2 + (1 << 20))
+            for endpoint in endpoints {
+                if try BusEndpoint.transport(of: endpoint) == .ipc {
+                    locks.append(try IPCEndpointLock(endpoint: endpoint))
+                }
+                bound.append(try socket.bind(endpoint))
+            }
+        } catch {
+            socket.close()
+            locks.forEach { $0.release() }
+            throw error
+        }
+        boundEndpoints = bound
+        ipcLocks = locks
+        loop = try SocketLoop(name: "lucid.bus.broker")
+        var logger = logger
+        logger[metadataKey: "endpoints"] = "\(bound.joined(separator: ","))"
+        loop.start(handler: BrokerEngine(socket: socket, configuration: configuration, logger: logger))
+    }
+
+    /// Stops serving and closes the socket; waits for the broker thread to finish. Idempotent.
+    public func shutdown() async {
+        loop.requestStop()
+        await loop.waitUntilFinished()
+        ipcLocks.forEach { $0.release() }
+    }
+
+    /// Serves until the calling task is cancelled, then shuts down.
+    public func run() async throws {
+        await waitForCancellation()
+        await shutdown()
+    }
+
+    deinit {
+        loop.requestStop()
+        loop.joinBlocking()
+        ipcLocks.forEach { $0.release() }
+    }
+}

@@ -1,0 +1,82 @@
+/// PromptWriter: source and target prompts by editing the caption — the dragged object's phrase is
+/// found ("a small red circle") and rewritten for the intention ("a large red circle") — or, without a
+/// caption, by editing the locator's description; plus the short description people read.
+import Foundation
+import LucidProto
+
+/// Writes the prompts and description of one intention.
+public struct PromptWriter: Sendable {
+    public init() {}
+
+    /// The (source prompt, target prompt, description) for `kind` on the described object.
+    public func write(kind: Lucid_V1_IntentionKind, object: RegionDescription, fit: TransformFit?, caption: String,
+                      dragDirection: PixelPoint) -> (source: String, target: String, description: String) {
+        let edited = editedPhrase(kind: kind, object: object, fit: fit, dragDirection: dragDirection)
+        let description = describe(kind: kind, object: object, fit: fit, dragDirection: dragDirection)
+        guard !caption.isEmpty else { return (object.indefinitePhrase, edited, description) }
+        if let range = objectPhraseRange(in: caption, object: object) {
+            return (caption, caption.replacingCharacters(in: range, with: edited), description)
+        }
+        return (caption, "\(caption), with \(object.definitePhrase) \(pastParticiple(kind: kind, fit: fit, dragDirection: dragDirection))", description)
+    }
+
+    /// Where the caption names the object: "a|an|the [size] colour shape", else "… colour <noun>".
+    func objectPhraseRange(in caption: String, object: RegionDescription) -> Range<String.Index>? {
+        let colour = NSRegularExpression.escapedPattern(for: object.colour)
+        let size = "(?:(?:tiny|small|medium|large|huge|big)\\s+)?"
+        var patterns = ["\\b(?:a|an|the)\\s+\(size)\(colour)\\s+\(object.shape.rawValue)s?\\b"]
+        patterns.append("\\b(?:a|an|the)\\s+\(size)\(colour)\\s+[a-z]+\\b")
+        for pattern in patterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
+            if let match = regex.firstMatch(in: caption, range: NSRange(caption.startIndex..., in: caption)),
+               let range = Range(match.range, in: caption) {
+                return range
+            }
+        }
+        return nil
+    }
+
+    /// The object's phrase as it should read after the edit.
+    func editedPhrase(kind: Lucid_V1_IntentionKind, object: RegionDescription, fit: TransformFit?, dragDirection: PixelPoint) -> String {
+        switch kind {
+        case .enlarge: return withArticle("\(object.size == "large" ? "huge" : "large") \(object.noun)")
+        case .shrink: return withArticle("\(object.size == "small" ? "tiny" : "small") \(object.noun)")
+        default: return "\(object.indefinitePhrase) \(pastParticiple(kind: kind, fit: fit, dragDirection: dragDirection))"
+        }
+    }
+
+    /// "enlarge the red circle", "move the red circle to the right", ….
+    func describe(kind: Lucid_V1_IntentionKind, object: RegionDescription, fit: TransformFit?, dragDirection: PixelPoint) -> String {
+        let the = "the \(object.noun)"
+        switch kind {
+        case .enlarge: return "enlarge \(the)"
+        case .shrink: return "shrink \(the)"
+        case .move: return "move \(the) \(directionWords(fit?.translation ?? dragDirection))"
+        case .stretchHorizontal: return (fit?.parameter ?? 2) < 1 ? "squash \(the) horizontally" : "stretch \(the) horizontally"
+        case .stretchVertical: return (fit?.parameter ?? 2) < 1 ? "squash \(the) vertically" : "stretch \(the) vertically"
+        case .rotate: return "rotate \(the) \((fit?.parameter ?? 0) >= 0 ? "clockwise" : "counterclockwise")"
+        default: return "deform \(the), pulling it \(directionWords(dragDirection))"
+        }
+    }
+
+    private func pastParticiple(kind: Lucid_V1_IntentionKind, fit: TransformFit?, dragDirection: PixelPoint) -> String {
+        switch kind {
+        case .enlarge: return "enlarged"
+        case .shrink: return "shrunk"
+        case .move: return "moved \(directionWords(fit?.translation ?? dragDirection))"
+        case .stretchHorizontal: return (fit?.parameter ?? 2) < 1 ? "squashed horizontally" : "stretched horizontally"
+        case .stretchVertical: return (fit?.parameter ?? 2) < 1 ? "squashed vertically" : "stretched vertically"
+        case .rotate: return "rotated \((fit?.parameter ?? 0) >= 0 ? "clockwise" : "counterclockwise")"
+        default: return "pulled out of shape \(directionWords(dragDirection))"
+        }
+    }
+
+    /// "to the right", "up", "down and to the left", ….
+    func directionWords(_ d: PixelPoint) -> String {
+        let horizontal = d.x >= 0 ? "to the right" : "to the left"
+        let vertical = d.y >= 0 ? "down" : "up"
+        if abs(d.x) > 2 * abs(d.y) { return horizontal }
+        if abs(d.y) > 2 * abs(d.x) { return vertical }
+        return "\(vertical) and \(horizontal)"
+    }
+}

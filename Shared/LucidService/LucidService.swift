@@ -1,0 +1,12 @@
+// The lifecycle every LucidDrag service follows: run until the surrounding task is cancelled, then
+// shut down gracefully (stop taking work, finish or fail what is in flight, close sockets) and return.
+
+/// A long-running part of a process: a Majordomo broker, a worker of one service, a client loop.
+public protocol LucidService: Sendable {
+    /// A short name for logs, e.g. "broker" or "lucid.v1.Reasoner".
+    var name: String { get }
+
+    /// Serves until the calling task is cancelled, then shuts down gracefully and returns.
+    /// Throws when the service cannot start or fails while serving.
+    func run() async throws
+}

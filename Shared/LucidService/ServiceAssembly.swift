@@ -1,0 +1,85 @@
+// How the LucidDrag processes are put together from the bus: the gateway (broker plus its own
+// worker), a single service worker, or everything at once in one process (the embedded mode).
+import Foundation
+import Logging
+import LucidBus
+
+extension MajordomoBroker: LucidService {}
+extension ServiceWorker: LucidService {}
+
+/// Everything of LucidDrag in one process, and the endpoints to reach it.
+public struct EmbeddedDeployment: Sendable {
+    /// In start order: the broker, the gateway's worker, then reasoner, sampler, discriminator.
+    public let services: [any LucidService]
+    /// The broker's in-process endpoint (for clients in this process).
+    public let localEndpoint: String
+    /// The broker's other endpoints, as bound (tcp "*" ports resolved).
+    public let externalEndpoints: [String]
+}
+
+/// Builds the services of each kind of LucidDrag process from one configuration.
+public enum ServiceAssembly {
+    /// A worker for `service` connected to `endpoint`, its heartbeat, worker id and version taken
+    /// from `configuration`. It answers Health; later stages register the service's own methods.
+    public static func worker(
+        _ service: ServiceName, endpoint: String, workerID: String, configuration: ServiceConfiguration,
+        logger: Logger
+    ) -> ServiceWorker {
+        ServiceWorker(
+            service: service.rawValue,
+            endpoint: endpoint,
+            configuration: .init(
+                concurrency: 1,
+                worker: .init(heartbeat: configuration.heartbeat),
+                version: LucidVersion.current,
+                workerID: workerID),
+            logger: logger)
+    }
+
+    /// A Majordomo broker bound to `endpoints` (refused with `BusError.endpointInUse` when a live
+    /// broker already serves one of its ipc:// endpoints).
+    public static func broker(
+        endpoints: [String], configuration: ServiceConfiguration, logger: Logger
+    ) throws -> MajordomoBroker {
+        try MajordomoBroker(
+            endpoints: endpoints,
+            configuration: .init(heartbeat: configuration.heartbeat),
+            logger: logger)
+    }
+
+    /// The gateway process: the broker bound to `configuration.bus` and `extraEndpoints` plus a
+    /// private in-process endpoint, then the gateway's own worker on that one.
+    public static func gateway(
+        extraEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger
+    ) throws -> [any LucidService] {
+        let local = privateEndpoint()
+        let broker = try broker(
+            endpoints: [configuration.bus] + extraEndpoints + [local], configuration: configuration, logger: logger)
+        let gateway = worker(.gateway, endpoint: local, workerID: configuration.workerID,
+                             configuration: configuration, logger: logger)
+        return [broker, gateway]
+    }
+
+    /// All four services as threads of one process around a broker on a private inproc:// endpoint,
+    /// also bound to `externalEndpoints` so that workers and clients outside can join.
+    /// `configuration.bus` is not used: pass it in `externalEndpoints` to bind it.
+    public static func embedded(
+        externalEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger
+    ) throws -> EmbeddedDeployment {
+        let local = privateEndpoint()
+        let broker = try broker(
+            endpoints: [local] + externalEndpoints, configuration: configuration, logger: logger)
+        let workers = ServiceName.allCases.map { service in
+            worker(service, endpoint: local, workerID: "\(configuration.workerID)/\(service.shortName)",
+                   configuration: configuration, logger: logger)
+        }
+        return EmbeddedDeployment(
+            services: [broker] + workers, localEndpoint: local,
+            externalEndpoints: Array(broker.boundEndpoints.dropFirst()))
+    }
+
+    /// A fresh inproc:// name, so that several deployments can share one process (as tests do).
+    private static func privateEndpoint() -> String {
+        BusEndpoint.inproc(named: "luciddrag-\(UUID().uuidString.prefix(8).lowercased())")
+    }
+}

@@ -1,0 +1,69 @@
+// The body of every service executable: resolve the configuration, set up logging and signal
+// handling, run the services until SIGTERM/SIGINT, and exit with a status that says how it went.
+import ArgumentParser
+import Foundation
+import Logging
+import LucidBus
+
+/// Runs the services of one process and exits: 0 after a shutdown signal, 1 when a service could
+/// not start or failed. (ArgumentParser exits 64 for a bad flag or environment value.)
+public enum ServiceProcess {
+    /// Runs a single worker of `service` (reasoner, sampler, discriminator executables).
+    /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
+    public static func runWorker(_ service: ServiceName, options: ServiceOptions) async throws -> Never {
+        let configuration = try options.configuration(service: service.shortName)
+        await run(label: "luciddrag.\(service.shortName)", configuration: configuration) { logger in
+            [ServiceAssembly.worker(service, endpoint: configuration.bus, workerID: configuration.workerID,
+                                    configuration: configuration, logger: logger)]
+        }
+    }
+
+    /// Runs the gateway: the broker on `--bus` and every `--bind`, and the gateway's own worker.
+    /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
+    public static func runGateway(options: GatewayOptions) async throws -> Never {
+        let configuration = try options.service.configuration(service: ServiceName.gateway.shortName)
+        await run(label: "luciddrag.gateway", configuration: configuration) { logger in
+            try ServiceAssembly.gateway(extraEndpoints: options.bind, configuration: configuration, logger: logger)
+        }
+    }
+
+    /// Sets up logging and signals, builds the services with `make`, runs them until a shutdown
+    /// signal, and exits the process.
+    public static func run(
+        label: String, configuration: ServiceConfiguration,
+        make: (Logger) throws -> [any LucidService]
+    ) async -> Never {
+        ServiceLogging.bootstrap(level: configuration.logLevel)
+        let logger = ServiceLogging.logger(label, workerID: configuration.workerID)
+        let signals = ShutdownSignalWatcher()
+        let services: [any LucidService]
+        do {
+            services = try make(logger)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            exit(1)
+        }
+        logger.info("serving", metadata: [
+            "bus": "\(configuration.bus)", "version": "\(LucidVersion.current)",
+            "services": "\(services.map(\.name).joined(separator: ","))",
+        ])
+        do {
+            try await ServiceRunner(services: services, logger: logger).run(until: signals)
+            logger.info("stopped")
+            exit(0)
+        } catch {
+            logger.critical("stopped after a failure: \(error)")
+            exit(1)
+        }
+    }
+}
+
+/// The gateway's flags: the shared service flags plus further endpoints for the broker.
+public struct GatewayOptions: ParsableArguments {
+    @OptionGroup public var service: ServiceOptions
+
+    @Option(help: "A further endpoint for the broker to bind (repeatable), e.g. tcp://0.0.0.0:5555.")
+    public var bind: [String] = []
+
+    public init() {}
+}

@@ -1,0 +1,111 @@
+// Shared set-up for the bus tests: unique endpoints, fast heartbeats, an echo service, and a raw
+// DEALER peer that speaks MDP/0.2 frame by frame (for fake workers and malformed input).
+
+import Foundation
+import Logging
+import LucidProto
+import XCTest
+@testable import LucidBus
+
+/// Heartbeats fast enough to find a dead worker in well under a second.
+let fastHeartbeat = Heartbeat(interval: .milliseconds(100), liveness: 3)
+
+/// The test service's name.
+let echoService = "lucid.test.Echo"
+
+/// A quiet logger (set LUCID_TEST_LOG=debug to see the bus talk).
+func testLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["LUCID_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+    return logger
+}
+
+/// A fresh endpoint of each transport.
+enum TestEndpoint {
+    static func inproc() -> String { "inproc://test-\(UUID().uuidString)" }
+    static func ipc() throws -> String { try BusEndpoint.ipc(named: "test-\(UUID().uuidString.prefix(12))") }
+    static let tcp = "tcp://127.0.0.1:*"
+}
+
+func makeBroker(_ endpoint: String, _ configure: (inout MajordomoBroker.Configuration) -> Void = { _ in }) throws -> MajordomoBroker {
+    var configuration = MajordomoBroker.Configuration(heartbeat: fastHeartbeat, unservedTimeout: .seconds(10))
+    configure(&configuration)
+    return try MajordomoBroker(endpoints: [endpoint], configuration: configuration, logger: testLogger("broker"))
+}
+
+/// An echo worker: "Echo" returns its lucid.v1.Status request with `message` prefixed by the
+/// worker id, "Fail" throws the code named in the request, "Sleep" sleeps `code` × 10 ms.
+func makeEchoWorker(_ endpoint: String, id: String, concurrency: Int = 1) throws -> ServiceWorker {
+    let configuration = ServiceWorker.Configuration(
+        concurrency: concurrency,
+        worker: MajordomoWorker.Configuration(heartbeat: fastHeartbeat, reconnectDelay: .milliseconds(100)),
+        workerID: id)
+    let worker = ServiceWorker(service: echoService, endpoint: endpoint, configuration: configuration, logger: testLogger(id))
+    worker.register(method: "Echo") { (request: Lucid_V1_Status, _) in
+        var reply = request
+        reply.message = "\(id):\(request.message)"
+        return reply
+    }
+    try worker.start()
+    return worker
+}
+
+func status(_ message: String, code: Lucid_V1_StatusCode = .ok) -> Lucid_V1_Status {
+    var status = Lucid_V1_Status()
+    status.code = code
+    status.message = message
+    return status
+}
+
+/// Runs `body` and returns the RPCError it throws (failing the test if it throws none).
+func rpcError(_ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line) async -> RPCError? {
+    do {
+        try await body()
+        XCTFail("expected an RPCError", file: file, line: line)
+    } catch let error as RPCError {
+        return error
+    } catch {
+        XCTFail("expected an RPCError, got \(error)", file: file, line: line)
+    }
+    return nil
+}
+
+/// A raw DEALER for speaking MDP by hand. Receives run on a helper thread, never on the
+/// cooperative pool.
+final class RawPeer: @unchecked Sendable {
+    let socket: ZMQSocket
+
+    init(_ endpoint: String) throws {
+        socket = try ZMQContext.shared.socket(.dealer)
+        try socket.connect(endpoint)
+    }
+
+    func send(_ frames: Frames) throws { try socket.send(frames) }
+
+    /// The next message within `timeout`, or nil.
+    func receive(timeout: Duration = .seconds(5)) async throws -> Frames? {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { [socket] in
+                do {
+                    let readable = try pollReadable([.socket(socket)], timeoutMilliseconds: timeout.milliseconds)
+                    continuation.resume(returning: readable[0] ? try socket.receive() : nil)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// The next message that is not a worker HEARTBEAT, within `timeout`.
+    func receiveSkippingHeartbeats(timeout: Duration = .seconds(5)) async throws -> Frames? {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            guard let frames = try await receive(timeout: ContinuousClock.now.duration(to: end)) else { return nil }
+            if frames == MajordomoProtocol.workerSignal(.heartbeat) { continue }
+            return frames
+        }
+        return nil
+    }
+
+    deinit { socket.close() }
+}

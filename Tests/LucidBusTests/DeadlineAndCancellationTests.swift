@@ -1,0 +1,109 @@
+// Client deadlines and cancellation: the caller stops waiting at once, the handler is cancelled,
+// and the worker is free for the next request.
+
+import Foundation
+import LucidProto
+import XCTest
+@testable import LucidBus
+
+/// Records how a long handler ended.
+private actor HandlerOutcomes {
+    private(set) var started = 0
+    private(set) var cancelled = 0
+    func start() { started += 1 }
+    func cancel() { cancelled += 1 }
+}
+
+final class DeadlineAndCancellationTests: XCTestCase {
+    private var broker: MajordomoBroker!
+    private var worker: ServiceWorker!
+    private var client: RPCClient!
+    private let outcomes = HandlerOutcomes()
+
+    override func setUp() async throws {
+        broker = try makeBroker(TestEndpoint.inproc())
+        let endpoint = broker.boundEndpoints[0]
+        worker = try makeEchoWorker(endpoint, id: "w")
+        let outcomes = outcomes
+        worker.register(method: "Long") { (_: Lucid_V1_Status, _) -> Lucid_V1_Status in
+            await outcomes.start()
+            do {
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                await outcomes.cancel()
+                throw error
+            }
+            return status("finished")
+        }
+        client = try RPCClient(endpoint: endpoint, logger: testLogger("client"))
+    }
+
+    override func tearDown() async throws {
+        await client.shutdown()
+        await worker.shutdown()
+        await broker.shutdown()
+    }
+
+    private func waitFor(_ condition: @escaping () async -> Bool) async throws {
+        for _ in 0..<500 {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        XCTFail("condition not met within 10 s")
+    }
+
+    func testACallPastItsDeadlineFailsDeadlineExceededAndTheHandlerIsCancelled() async throws {
+        let started = ContinuousClock.now
+        let error = await rpcError {
+            let _: Lucid_V1_Status = try await self.client.call(
+                service: echoService, method: "Long", status(""), deadline: .milliseconds(400))
+        }
+        XCTAssertEqual(error?.code, .deadlineExceeded)
+        XCTAssertLessThan(started.duration(to: .now), .seconds(5))
+        try await waitFor { await self.outcomes.cancelled == 1 }
+
+        let next: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("next"), deadline: .seconds(20))
+        XCTAssertEqual(next.message, "w:next")
+    }
+
+    func testACallToAServiceWithoutWorkersFailsAtItsDeadline() async throws {
+        let error = await rpcError {
+            let _: Lucid_V1_Status = try await self.client.call(
+                service: "lucid.test.Nobody", method: "Echo", status(""), deadline: .milliseconds(300))
+        }
+        XCTAssertEqual(error?.code, .deadlineExceeded)
+    }
+
+    func testARequestForAnUnservedServiceFailsUnavailableAfterTheQueueTimeout() async throws {
+        let strict = try makeBroker(TestEndpoint.inproc()) { $0.unservedTimeout = .milliseconds(300) }
+        let client = try RPCClient(endpoint: strict.boundEndpoints[0], logger: testLogger("client"))
+        let error = await rpcError {
+            let _: Lucid_V1_Status = try await client.call(service: "lucid.test.Nobody", method: "Echo", status(""))
+        }
+        XCTAssertEqual(error?.code, .unavailable)
+        await client.shutdown()
+        await strict.shutdown()
+    }
+
+    func testCancellingTheCallingTaskCancelsTheCallAndTheHandler() async throws {
+        let call = Task {
+            let _: Lucid_V1_Status = try await self.client.call(
+                service: echoService, method: "Long", status(""), deadline: .seconds(60))
+        }
+        try await waitFor { await self.outcomes.started == 1 }
+        let cancelledAt = ContinuousClock.now
+        call.cancel()
+        do {
+            try await call.value
+            XCTFail("a cancelled call returned a result")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.code, .cancelled)
+        }
+        XCTAssertLessThan(cancelledAt.duration(to: .now), .seconds(2))
+        // The broker forwarded the cancel notice, so the handler stops long before its 60 s.
+        try await waitFor { await self.outcomes.cancelled == 1 }
+
+        let next: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("next"), deadline: .seconds(20))
+        XCTAssertEqual(next.message, "w:next")
+    }
+}

@@ -1,0 +1,117 @@
+/// Tests of the built-in backend: locating and describing objects, reading drags, confidences, prompts.
+import LucidImage
+import LucidProto
+@testable import LucidReasoning
+import XCTest
+
+final class BuiltinBackendTests: XCTestCase {
+    private let backend = BuiltinBackend()
+
+    func testTheLocatorNamesEachShapeColourAndSize() throws {
+        let cases: [(ShapeName, RGB, Double, String, String)] = [
+            (.circle, SyntheticScene.red, 11, "red", "small"), (.square, SyntheticScene.blue, 16, "blue", "medium"),
+            (.triangle, RGB(240, 220, 40), 22, "yellow", "large"), (.star, RGB(140, 60, 190), 22, "purple", "large"),
+            (.ring, RGB(40, 170, 60), 16, "green", "medium"), (.ellipse, RGB(245, 140, 30), 20, "orange", "large"),
+        ]
+        for (shape, colour, radius, colourName, size) in cases {
+            let scene = SyntheticScene(shapes: [(shape, colour, 60, 70, radius)])
+            // The handle sits on the object's body (for the ring, on its band; elsewhere near the centre).
+            let handleX = shape == .ring ? 60 + radius * 0.8 : 62
+            let input = try scene.input([drag(handleX, 70, handleX + 10, 70)])
+            let analysis = backend.analyse(input)
+            XCTAssertEqual(analysis.description.shape, shape, "\(shape)")
+            XCTAssertEqual(analysis.description.colour, colourName, "\(shape)")
+            XCTAssertEqual(analysis.description.size, size, "\(shape)")
+            XCTAssertEqual(analysis.centre.x, 60, accuracy: 1, "\(shape)")
+            XCTAssertEqual(analysis.centre.y, 70, accuracy: 1.2, "\(shape)")
+        }
+    }
+
+    func testTheLocatorFindsTheObjectUnderTheHandleNotItsNeighbour() throws {
+        let scene = SyntheticScene(shapes: [(.circle, SyntheticScene.red, 40, 64, 12), (.square, SyntheticScene.blue, 90, 64, 12)])
+        let input = try ReasoningInput(image: scene.image(), mask: scene.mask(cx: 64, cy: 64, radius: 64),
+                                       pairs: [drag(90, 64, 100, 70)])
+        let answer = backend.answer(input)
+        XCTAssertEqual(answer.regionDescription, "the small blue square at the right")
+    }
+
+    func testAnImageWithNothingToFindReasonsAboutTheMaskItself() throws {
+        let scene = SyntheticScene(shapes: [])
+        let input = try ReasoningInput(image: scene.image(), mask: scene.mask(cx: 64, cy: 64, radius: 20),
+                                       pairs: [drag(64, 64, 80, 64)], caption: "an empty light gray background")
+        let answer = backend.answer(input)
+        XCTAssertEqual(answer.intentions.count, 3)
+        XCTAssertEqual(answer.intentions.first?.kind, .move)
+        XCTAssertTrue(answer.regionDescription.hasSuffix("gray object in the center"), answer.regionDescription)
+    }
+
+    func testAHandleAtTheCentreDraggedAwayReadsAsAMove() throws {
+        let answer = backend.answer(try SyntheticScene.redCircle.input([drag(64, 64, 84, 54)]))
+        XCTAssertEqual(answer.intentions.first?.kind, .move)
+        XCTAssertGreaterThan(answer.intentions[0].confidence, 0.8)
+        XCTAssertEqual(answer.intentions[0].description_p, "move the red circle up and to the right")
+    }
+
+    func testAHandleOnTheRightEdgeDraggedFurtherRightReadsAsEnlargeThenMoveThenStretch() throws {
+        // method.md §1's example: enlarge first, then move and stretch-h.
+        let answer = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)]))
+        XCTAssertEqual(answer.intentions.map(\.kind), [.enlarge, .move, .stretchHorizontal])
+        XCTAssertGreaterThan(answer.intentions[0].confidence, answer.intentions[1].confidence)
+    }
+
+    func testTwoHandlesOnOppositeCornersDraggedInwardReadAsShrink() throws {
+        let input = try SyntheticScene.redCircle.input([drag(72, 56, 68.8, 59.2), drag(56, 72, 59.2, 68.8)])
+        XCTAssertEqual(backend.answer(input).intentions.first?.kind, .shrink)
+    }
+
+    func testHandlesOnBothSidesPulledApartOffAxisReadAsAStretch() throws {
+        let horizontal = try SyntheticScene.redCircle.input([drag(73.5, 58, 80, 58), drag(54.5, 70, 48, 70)])
+        XCTAssertEqual(backend.answer(horizontal).intentions.first?.kind, .stretchHorizontal)
+        let vertical = try SyntheticScene.redCircle.input([drag(58, 73.5, 58, 80), drag(70, 54.5, 70, 48)])
+        XCTAssertEqual(backend.answer(vertical).intentions.first?.kind, .stretchVertical)
+    }
+
+    func testHandlesDraggedAroundTheCentreReadAsRotate() throws {
+        // Three boundary points turned 20° clockwise about (64, 64).
+        let pairs = [0.0, 120, 240].map { degrees -> DragPair in
+            let a = degrees * .pi / 180, b = (degrees + 20) * .pi / 180
+            return drag(64 + 11 * cos(a), 64 + 11 * sin(a), 64 + 11 * cos(b), 64 + 11 * sin(b))
+        }
+        let answer = backend.answer(try SyntheticScene.redCircle.input(pairs))
+        XCTAssertEqual(answer.intentions.first?.kind, .rotate)
+        XCTAssertEqual(answer.intentions.first?.description_p, "rotate the red circle clockwise")
+    }
+
+    func testConfidencesSumToOneBestFirstWithTheRequestedCountAndRepeat() throws {
+        let input = try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)], count: 5)
+        let answer = backend.answer(input)
+        XCTAssertEqual(answer.intentions.count, 5)
+        XCTAssertEqual(answer.intentions.map(\.confidence).reduce(0, +), 1, accuracy: 1e-5)
+        XCTAssertEqual(answer.intentions.map(\.confidence), answer.intentions.map(\.confidence).sorted(by: >))
+        XCTAssertEqual(Set(answer.intentions.map(\.kind.rawValue)).count, 5)
+        XCTAssertEqual(backend.answer(input), answer, "the same input gives the same answer")
+        XCTAssertEqual(answer.backend, "builtin")
+        XCTAssertFalse(answer.fellBack)
+    }
+
+    func testPromptsEditTheCaptionOrTheDescription() throws {
+        let caption = "a small red circle and a blue star on a light gray background"
+        let withCaption = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)], caption: caption))
+        let enlarge = try XCTUnwrap(withCaption.intentions.first { $0.kind == .enlarge })
+        XCTAssertEqual(enlarge.sourcePrompt, caption)
+        XCTAssertEqual(enlarge.targetPrompt, "a large red circle and a blue star on a light gray background")
+        XCTAssertEqual(enlarge.description_p, "enlarge the red circle")
+        let move = try XCTUnwrap(withCaption.intentions.first { $0.kind == .move })
+        XCTAssertEqual(move.targetPrompt, "a small red circle moved to the right and a blue star on a light gray background")
+
+        let bare = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)]))
+        XCTAssertEqual(bare.intentions[0].sourcePrompt, "a small red circle")
+        XCTAssertEqual(bare.intentions[0].targetPrompt, "a large red circle")
+        XCTAssertEqual(bare.regionDescription, "the small red circle in the center")
+    }
+
+    func testACaptionThatDoesNotNameTheObjectGetsTheEditAppended() throws {
+        let answer = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)], caption: "a photo of a toy"))
+        XCTAssertEqual(answer.intentions[0].targetPrompt, "a photo of a toy, with the small red circle enlarged")
+    }
+}
