@@ -30,7 +30,7 @@ final class ChildProcess {
         name = label ?? executable
         let binary = Self.productsDirectory.appendingPathComponent(executable)
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw XCTSkip("\(binary.path) is not built; run `swift build --build-tests` first")
+            throw NotBuilt(path: binary.path)
         }
         logURL = directory.appendingPathComponent("\(name).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
@@ -77,4 +77,10 @@ final class ChildProcess {
         if status == nil { signal(SIGKILL) }
         XCTAssertEqual(status, 0, "\(name) did not exit 0 after SIGTERM; it said:\n\(output)", file: file, line: line)
     }
+}
+
+/// An executable the test needs is missing from the products directory.
+struct NotBuilt: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "\(path) is not built; run `swift build --build-tests` first (or set LUCID_BIN_DIR)" }
 }

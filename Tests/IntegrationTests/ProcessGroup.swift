@@ -52,16 +52,13 @@ final class ProcessGroup {
     /// Calls Health on `service` until every worker id in `ids` has answered (the broker hands each
     /// call to the worker idle longest, so registered workers take turns).
     func waitForWorkers(
-        _ ids: Set<String>, of service: String, client: RPCClient, timeout: Duration = .seconds(20),
-        file: StaticString = #filePath, line: UInt = #line
+        _ ids: Set<String>, of service: String, client: RPCClient, timeout: Duration = .seconds(20)
     ) async throws {
         var seen = Set<String>()
         let deadline = ContinuousClock.now + timeout
         while !ids.isSubset(of: seen) {
             guard ContinuousClock.now < deadline else {
-                XCTFail("workers \(ids.subtracting(seen).sorted()) of \(service) never answered; output:\n\(output)",
-                        file: file, line: line)
-                throw CancellationError()
+                throw WorkersMissing(service: service, missing: ids.subtracting(seen).sorted(), output: output)
             }
             if let health = try? await client.health(service: service, deadline: .seconds(2)) {
                 seen.insert(health.workerID)
@@ -70,4 +67,13 @@ final class ProcessGroup {
             }
         }
     }
+}
+
+/// Workers that never answered Health, with what every process of the test printed.
+struct WorkersMissing: Error, CustomStringConvertible {
+    let service: String
+    let missing: [String]
+    let output: String
+
+    var description: String { "workers \(missing) of \(service) never answered; output:\n\(output)" }
 }

@@ -106,4 +106,43 @@ final class DeadlineAndCancellationTests: XCTestCase {
         let next: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("next"), deadline: .seconds(20))
         XCTAssertEqual(next.message, "w:next")
     }
+
+    func testAWorkerThatAnswersACancelNoticeCannotSpoilItsNextRequest() async throws {
+        let endpoint = broker.boundEndpoints[0]
+        let naive = try RawPeer(endpoint)
+        try naive.send(MajordomoProtocol.workerReady(service: "lucid.test.Naive"))
+        func nextRequest() async throws -> (client: Data, envelope: Lucid_V1_RequestEnvelope) {
+            let received = try await naive.receiveSkippingHeartbeats(timeout: .seconds(10))
+            let frames = try XCTUnwrap(received)
+            return (frames[2], try Lucid_V1_RequestEnvelope(serializedBytes: frames[4]))
+        }
+        func answer(_ client: Data, requestID: String, _ text: String) throws {
+            var reply = Lucid_V1_ReplyEnvelope()
+            reply.requestID = requestID
+            reply.payload = try status(text).serializedData()
+            try naive.send(MajordomoProtocol.workerReply(final: true, clientAddress: client, body: [try reply.serializedData()]))
+        }
+
+        let first = Task {
+            let _: Lucid_V1_Status = try await self.client.call(
+                service: "lucid.test.Naive", method: "Echo", status("first"), deadline: .seconds(30))
+        }
+        let (address, original) = try await nextRequest()
+        first.cancel()
+        let cancelled = await rpcError { try await first.value }
+        XCTAssertEqual(cancelled?.code, .cancelled)
+        let (_, notice) = try await nextRequest()
+        XCTAssertTrue(notice.cancel)
+        XCTAssertEqual(notice.requestID, original.requestID)
+        try answer(address, requestID: original.requestID, "late")  // frees the worker; discarded
+
+        async let second: Lucid_V1_Status = client.call(
+            service: "lucid.test.Naive", method: "Echo", status("second"), deadline: .seconds(30))
+        let (_, next) = try await nextRequest()
+        XCTAssertFalse(next.cancel)
+        try answer(address, requestID: notice.requestID, "stray")  // a naive reply to the cancel notice
+        try answer(address, requestID: next.requestID, "right")
+        let reply = try await second
+        XCTAssertEqual(reply.message, "right")
+    }
 }

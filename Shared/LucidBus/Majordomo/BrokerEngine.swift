@@ -212,6 +212,14 @@ final class BrokerEngine: SocketLoopHandler {
             logger.debug("reply for no current request dropped", metadata: ["worker": "\(worker.identity.hex)"])
             return
         }
+        // A worker that answered a cancel notice (instead of ignoring it) must not have that
+        // answer taken for the reply to its current request.
+        if !request.metadata.requestID.isEmpty, let replyID = RequestMetadata.replyRequestID(body),
+           !replyID.isEmpty, replyID != request.metadata.requestID {
+            logger.warning("reply for another request dropped",
+                           metadata: ["worker": "\(worker.identity.hex)", "reply": "\(replyID)", "current": "\(request.metadata.requestID)"])
+            return
+        }
         if final {
             worker.current = nil
             inFlight[request.key] = nil
