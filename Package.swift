@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LucidProto", targets: ["LucidProto"]),
+        .library(name: "LucidTensor", targets: ["LucidTensor"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
     ],
     dependencies: [
@@ -15,6 +16,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // Debian's OpenBLAS (libopenblas-dev): CBLAS sgemm and thread-count control.
+        .systemLibrary(name: "COpenBLAS", path: "Shared/COpenBLAS"),
+        // Float32 tensors, the Stable Diffusion ops on OpenBLAS, and input gradients (GradientTape).
+        .target(
+            name: "LucidTensor",
+            dependencies: ["COpenBLAS"],
+            path: "Shared/LucidTensor",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        // Forward values and finite-difference gradient checks of every tensor op.
+        .testTarget(name: "LucidTensorTests", dependencies: ["LucidTensor"], path: "Tests/LucidTensorTests"),
         // The .proto contract (Shared/Protos) compiled to Swift by scripts/generate-protos.sh.
         .target(
             name: "LucidProto",
