@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "LucidProto", targets: ["LucidProto"]),
         .library(name: "LucidTensor", targets: ["LucidTensor"]),
+        .library(name: "LucidModels", targets: ["LucidModels"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
     ],
     dependencies: [
@@ -27,6 +28,10 @@ let package = Package(
         ),
         // Forward values and finite-difference gradient checks of every tensor op.
         .testTarget(name: "LucidTensorTests", dependencies: ["LucidTensor"], path: "Tests/LucidTensorTests"),
+        // Stable Diffusion 1.x on LucidTensor: module tree, safetensors, diffusers folders, CLIP, UNet, VAE, DDIM.
+        .target(name: "LucidModels", dependencies: ["LucidTensor"], path: "Shared/LucidModels"),
+        // Loading errors, tokenizer, scheduler and model parity against the PyTorch/diffusers fixtures.
+        .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels"], path: "Tests/LucidModelsTests"),
         // The .proto contract (Shared/Protos) compiled to Swift by scripts/generate-protos.sh.
         .target(
             name: "LucidProto",
