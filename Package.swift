@@ -19,10 +19,12 @@ let package = Package(
     targets: [
         // Debian's OpenBLAS (libopenblas-dev): CBLAS sgemm and thread-count control.
         .systemLibrary(name: "COpenBLAS", path: "Shared/COpenBLAS"),
+        // Vectorised C kernels (exp, SiLU, GELU, softmax rows), built at -O3 even in debug builds.
+        .target(name: "CLucidKernels", path: "Shared/CLucidKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Float32 tensors, the Stable Diffusion ops on OpenBLAS, and input gradients (GradientTape).
         .target(
             name: "LucidTensor",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CLucidKernels"],
             path: "Shared/LucidTensor",
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
@@ -32,6 +34,8 @@ let package = Package(
         .target(name: "LucidModels", dependencies: ["LucidTensor"], path: "Shared/LucidModels"),
         // Loading errors, tokenizer, scheduler and model parity against the PyTorch/diffusers fixtures.
         .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels"], path: "Tests/LucidModelsTests"),
+        // The engine benchmark (`luciddrag bench engine`): Swift rows, the PyTorch twin, the table.
+        .target(name: "LucidBench", dependencies: ["LucidTensor", "LucidModels"], path: "Shared/LucidBench"),
         // The .proto contract (Shared/Protos) compiled to Swift by scripts/generate-protos.sh.
         .target(
             name: "LucidProto",
@@ -43,6 +47,7 @@ let package = Package(
             name: "luciddrag",
             dependencies: [
                 "LucidProto",
+                "LucidBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/luciddrag"

@@ -1,8 +1,8 @@
 /// Activation functions of the Stable Diffusion models: SiLU, GELU (exact, erf), quick-GELU
 /// (CLIP), GEGLU (the transformer feed-forward gate), with their gradients.
+import CLucidKernels
 import Foundation
 
-@inline(__always) func siluValue(_ x: Float) -> Float { x / (1 + Foundation.exp(-x)) }
 
 @inline(__always) func siluDerivative(_ x: Float) -> Float {
     let s = 1 / (1 + Foundation.exp(-x))
@@ -19,7 +19,7 @@ import Foundation
 
 /// x·σ(x) (a.k.a. swish).
 public func silu(_ x: Tensor) -> Tensor {
-    let out = x.mapped(siluValue)
+    let out = x.kernelMapped { lucid_silu_affine($0, $1, $2, 1, 0) }
     guard let tape = activeTape(x) else { return out }
     let cx = x.detached()
     return tape.record(out, inputs: [x]) { g in [g.zipped(cx) { g, x in g * siluDerivative(x) }] }
@@ -27,7 +27,7 @@ public func silu(_ x: Tensor) -> Tensor {
 
 /// Exact GELU: x·Φ(x) with the Gaussian CDF Φ (PyTorch's default `approximate="none"`).
 public func gelu(_ x: Tensor) -> Tensor {
-    let out = x.mapped(geluValue)
+    let out = x.kernelMapped { lucid_gelu($0, $1, $2) }
     guard let tape = activeTape(x) else { return out }
     let cx = x.detached()
     return tape.record(out, inputs: [x]) { g in [g.zipped(cx) { g, x in g * geluDerivative(x) }] }
@@ -35,7 +35,7 @@ public func gelu(_ x: Tensor) -> Tensor {
 
 /// CLIP's quick GELU: x·σ(1.702x).
 public func quickGELU(_ x: Tensor) -> Tensor {
-    let out = x.mapped { $0 / (1 + Foundation.exp(-1.702 * $0)) }
+    let out = x.kernelMapped { lucid_quick_gelu($0, $1, $2) }
     guard let tape = activeTape(x) else { return out }
     let cx = x.detached()
     return tape.record(out, inputs: [x]) { g in
@@ -61,7 +61,7 @@ public func geglu(_ x: Tensor) throws -> Tensor {
     parallelRanges(rows, costPerItem: f * 8) { r in
         for row in r {
             let v = src + row * last, gt = v + f, o = dst + row * f
-            for i in 0..<f { o[i] = v[i] * geluValue(gt[i]) }
+            lucid_gated_gelu(v, gt, o, f)
         }
     }
     guard let tape = activeTape(x) else { return out }

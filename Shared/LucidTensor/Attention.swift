@@ -3,6 +3,7 @@
 /// (4096-token self-attention never holds all heads' 4096² scores). Heads are read in place from
 /// the `[B, L, heads·D]` projections (no split/merge copies). The gradient recomputes each chunk's
 /// scores instead of storing them.
+import Dispatch
 
 /// Attention of `query` (`[B, Lq, H·D]`) over `key` (`[B, Lk, H·D]`) and `value`
 /// (`[B, Lk, H·Dv]`) with `heads` heads; returns `[B, Lq, H·Dv]` with heads merged (PyTorch
@@ -39,9 +40,15 @@ public func scaledDotProductAttention(
 }
 
 /// Sizes, strides and the chunked loops of one attention call.
+///
+/// With at least as many (batch, head) pairs as threads, each thread takes whole heads and runs
+/// single-threaded products on small query chunks whose scores stay in cache; otherwise (e.g. the
+/// VAE's one-head attention) heads run one after another with multi-threaded products.
 struct AttentionGeometry {
     let batch: Int, lq: Int, lk: Int, heads: Int, d: Int, dv: Int
     let scale: Float, causal: Bool, chunk: Int
+    /// Threads that each take whole heads (1: heads in sequence, BLAS threads inside).
+    let workers: Int
 
     init(query: [Int], key: [Int], value: [Int], heads: Int, scale: Float?, causal: Bool, queryChunk: Int?) {
         batch = query[0]; lq = query[1]; lk = key[1]
@@ -49,11 +56,33 @@ struct AttentionGeometry {
         d = query[2] / heads; dv = value[2] / heads
         self.scale = scale ?? 1 / Float(d).squareRoot()
         self.causal = causal
-        chunk = Swift.max(1, Swift.min(lq, queryChunk ?? ((4 << 20) / Swift.max(lk, 1))))
+        let threads = Engine.threads
+        workers = (threads > 1 && batch * heads >= threads) ? threads : 1
+        // Per-worker score buffer: ~256 K floats (1 MB) when heads run in parallel, else ~4 M floats.
+        let budget = workers > 1 ? (256 << 10) : (4 << 20)
+        chunk = Swift.max(1, Swift.min(lq, queryChunk ?? Swift.max(16, budget / Swift.max(lk, 1))))
     }
 
     var qRow: Int { heads * d }
     var vRow: Int { heads * dv }
+
+    /// Runs `body(b, h)` for every (batch, head): spread over `workers` threads with OpenBLAS
+    /// single-threaded, or in sequence.
+    func forEachHead(_ body: (Int, Int, Int) -> Void) {
+        if workers == 1 {
+            for b in 0..<batch { for h in 0..<heads { body(0, b, h) } }
+            return
+        }
+        Engine.withSingleThreadedBLAS {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var item = worker
+                while item < batch * heads {
+                    body(worker, item / heads, item % heads)
+                    item += workers
+                }
+            }
+        }
+    }
 
     /// Scores of queries `i0..<i0+rows` of one (batch, head): `s = scale·q·kᵀ`, masked, softmaxed.
     @inline(__always)
@@ -63,27 +92,30 @@ struct AttentionGeometry {
         if causal {
             let offset = lk - lq
             for r in 0..<rows {
-                let first = i0 + r + offset + 1
-                if first < lk { (s + r * lk + Swift.max(first, 0)).update(repeating: -.infinity, count: lk - Swift.max(first, 0)) }
+                let first = Swift.max(i0 + r + offset + 1, 0)
+                if first < lk { (s + r * lk + first).update(repeating: -.infinity, count: lk - first) }
             }
         }
-        parallelRanges(rows, costPerItem: lk * 8) { r in softmaxRows(s, rows: r, n: lk) }
+        if workers > 1 {
+            softmaxRows(s, rows: 0..<rows, n: lk)
+        } else {
+            parallelRanges(rows, costPerItem: lk * 8) { r in softmaxRows(s, rows: r, n: lk) }
+        }
     }
 
     func forward(_ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>) {
-        let s = UnsafeMutablePointer<Float>.allocate(capacity: chunk * lk)
-        defer { s.deallocate() }
-        for b in 0..<batch {
-            for h in 0..<heads {
-                let qb = q + b * lq * qRow + h * d, kb = k + b * lk * qRow + h * d
-                let vb = v + b * lk * vRow + h * dv, ob = o + b * lq * vRow + h * dv
-                var i0 = 0
-                while i0 < lq {
-                    let rows = Swift.min(chunk, lq - i0)
-                    probabilities(qb, kb, s, i0: i0, rows: rows)
-                    sgemm(m: rows, n: dv, k: lk, a: s, lda: lk, b: vb, ldb: vRow, c: ob + i0 * vRow, ldc: vRow)
-                    i0 += rows
-                }
+        let buffers = UnsafeMutablePointer<Float>.allocate(capacity: workers * chunk * lk)
+        defer { buffers.deallocate() }
+        forEachHead { worker, b, h in
+            let s = buffers + worker * chunk * lk
+            let qb = q + b * lq * qRow + h * d, kb = k + b * lk * qRow + h * d
+            let vb = v + b * lk * vRow + h * dv, ob = o + b * lq * vRow + h * dv
+            var i0 = 0
+            while i0 < lq {
+                let rows = Swift.min(chunk, lq - i0)
+                probabilities(qb, kb, s, i0: i0, rows: rows)
+                sgemm(m: rows, n: dv, k: lk, a: s, lda: lk, b: vb, ldb: vRow, c: ob + i0 * vRow, ldc: vRow)
+                i0 += rows
             }
         }
     }
@@ -93,41 +125,40 @@ struct AttentionGeometry {
         _ q: UnsafePointer<Float>, _ k: UnsafePointer<Float>, _ v: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
         _ gq: UnsafeMutablePointer<Float>, _ gk: UnsafeMutablePointer<Float>, _ gv: UnsafeMutablePointer<Float>
     ) {
-        let p = UnsafeMutablePointer<Float>.allocate(capacity: chunk * lk)
-        let dp = UnsafeMutablePointer<Float>.allocate(capacity: chunk * lk)
-        defer { p.deallocate(); dp.deallocate() }
-        let scale = self.scale, lk = self.lk
-        for b in 0..<batch {
-            for h in 0..<heads {
-                let qb = q + b * lq * qRow + h * d, kb = k + b * lk * qRow + h * d
-                let vb = v + b * lk * vRow + h * dv, gb = g + b * lq * vRow + h * dv
-                let gqb = gq + b * lq * qRow + h * d, gkb = gk + b * lk * qRow + h * d
-                let gvb = gv + b * lk * vRow + h * dv
-                var i0 = 0
-                while i0 < lq {
-                    let rows = Swift.min(chunk, lq - i0)
-                    probabilities(qb, kb, p, i0: i0, rows: rows)
-                    // dV += Pᵀ·dO
-                    sgemm(transA: true, m: lk, n: dv, k: rows, a: p, lda: lk, b: gb + i0 * vRow, ldb: vRow,
-                          beta: 1, c: gvb, ldc: vRow)
-                    // dP = dO·Vᵀ
-                    sgemm(transB: true, m: rows, n: lk, k: dv, a: gb + i0 * vRow, lda: vRow, b: vb, ldb: vRow,
-                          c: dp, ldc: lk)
-                    // dS = P ⊙ (dP − Σ dP⊙P) · scale
-                    parallelRanges(rows, costPerItem: lk * 4) { r in
-                        for row in r {
-                            let pr = p + row * lk, dr = dp + row * lk
-                            var dot: Float = 0
-                            for j in 0..<lk { dot += pr[j] * dr[j] }
-                            for j in 0..<lk { dr[j] = pr[j] * (dr[j] - dot) * scale }
-                        }
+        let buffers = UnsafeMutablePointer<Float>.allocate(capacity: 2 * workers * chunk * lk)
+        defer { buffers.deallocate() }
+        let scale = self.scale, lk = self.lk, parallelRows = workers == 1
+        forEachHead { worker, b, h in
+            let p = buffers + 2 * worker * chunk * lk, dp = p + chunk * lk
+            let qb = q + b * lq * qRow + h * d, kb = k + b * lk * qRow + h * d
+            let vb = v + b * lk * vRow + h * dv, gb = g + b * lq * vRow + h * dv
+            let gqb = gq + b * lq * qRow + h * d, gkb = gk + b * lk * qRow + h * d
+            let gvb = gv + b * lk * vRow + h * dv
+            var i0 = 0
+            while i0 < lq {
+                let rows = Swift.min(chunk, lq - i0)
+                probabilities(qb, kb, p, i0: i0, rows: rows)
+                // dV += Pᵀ·dO
+                sgemm(transA: true, m: lk, n: dv, k: rows, a: p, lda: lk, b: gb + i0 * vRow, ldb: vRow,
+                      beta: 1, c: gvb, ldc: vRow)
+                // dP = dO·Vᵀ
+                sgemm(transB: true, m: rows, n: lk, k: dv, a: gb + i0 * vRow, lda: vRow, b: vb, ldb: vRow,
+                      c: dp, ldc: lk)
+                // dS = P ⊙ (dP − Σ dP⊙P) · scale
+                let softmaxBackward = { (r: Range<Int>) in
+                    for row in r {
+                        let pr = p + row * lk, dr = dp + row * lk
+                        var dot: Float = 0
+                        for j in 0..<lk { dot += pr[j] * dr[j] }
+                        for j in 0..<lk { dr[j] = pr[j] * (dr[j] - dot) * scale }
                     }
-                    // dQ = dS·K ; dK += dSᵀ·Q
-                    sgemm(m: rows, n: d, k: lk, a: dp, lda: lk, b: kb, ldb: qRow, c: gqb + i0 * qRow, ldc: qRow)
-                    sgemm(transA: true, m: lk, n: d, k: rows, a: dp, lda: lk, b: qb + i0 * qRow, ldb: qRow,
-                          beta: 1, c: gkb, ldc: qRow)
-                    i0 += rows
                 }
+                if parallelRows { parallelRanges(rows, costPerItem: lk * 4, softmaxBackward) } else { softmaxBackward(0..<rows) }
+                // dQ = dS·K ; dK += dSᵀ·Q
+                sgemm(m: rows, n: d, k: lk, a: dp, lda: lk, b: kb, ldb: qRow, c: gqb + i0 * qRow, ldc: qRow)
+                sgemm(transA: true, m: lk, n: d, k: rows, a: dp, lda: lk, b: qb + i0 * qRow, ldb: qRow,
+                      beta: 1, c: gkb, ldc: qRow)
+                i0 += rows
             }
         }
     }

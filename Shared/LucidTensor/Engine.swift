@@ -20,6 +20,20 @@ public enum Engine {
         }
     }
 
+    /// Runs `body` with OpenBLAS on one thread (for code that runs its own threads, each calling
+    /// BLAS on small products), then restores `threads`.
+    static func withSingleThreadedBLAS(_ body: () -> Void) {
+        openblas_set_num_threads(1)
+        body()
+        openblas_set_num_threads(Int32(threadCount))
+    }
+
+    /// The OpenBLAS kernel family in use (e.g. "Haswell", "Cooperlake"; `OPENBLAS_CORETYPE`).
+    public static var blasCore: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     /// Applies the thread count to OpenBLAS (call once before timing anything).
     public static func configure() {
         openblas_set_num_threads(Int32(threadCount))

@@ -1,5 +1,6 @@
 /// Group normalisation (with an optional fused SiLU, the `norm → silu` pair of every ResNet block)
 /// and layer normalisation, with their gradients with respect to the input.
+import CLucidKernels
 import Foundation
 
 /// An activation applied right after a normalisation, in the same pass over memory.
@@ -74,7 +75,7 @@ public func groupNorm(
                     let xs = src + base + cg * spatial, ys = dst + base + cg * spatial
                     switch activation {
                     case .identity: for i in 0..<spatial { ys[i] = xs[i] * scale + shift }
-                    case .silu: for i in 0..<spatial { ys[i] = siluValue(xs[i] * scale + shift) }
+                    case .silu: lucid_silu_affine(xs, ys, spatial, scale, shift)
                     }
                 }
             }

@@ -1,22 +1,10 @@
 /// Softmax along an axis, with its gradient.
-import Foundation
+import CLucidKernels
 
 /// Softmax in place over `rows` rows of `n` contiguous floats.
 @inline(__always)
 func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Range<Int>, n: Int) {
-    for r in rows {
-        let row = p + r * n
-        var m = -Float.infinity
-        for i in 0..<n { m = Swift.max(m, row[i]) }
-        var s: Float = 0
-        for i in 0..<n {
-            let e = Foundation.exp(row[i] - m)
-            row[i] = e
-            s += e
-        }
-        let inv = 1 / s
-        for i in 0..<n { row[i] *= inv }
-    }
+    for r in rows { lucid_softmax_row(p + r * n, n) }
 }
 
 /// Softmax along `axis` (default: the last).

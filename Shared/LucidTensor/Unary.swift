@@ -1,5 +1,6 @@
 /// Elementwise unary functions (exp, log, sqrt, square, sigmoid, tanh, ReLU, clamp) and their
 /// gradients.
+import CLucidKernels
 import Foundation
 
 extension Tensor {
@@ -11,6 +12,15 @@ extension Tensor {
         parallelRanges(count, costPerItem: 4) { r in
             for i in r { dst[i] = f(src[i]) }
         }
+        return out
+    }
+
+    /// A new tensor from a C kernel `kernel(src, dst, n)` run over slices in parallel.
+    @inline(__always)
+    func kernelMapped(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+        var out = Tensor(uninitializedShape: shape)
+        let src = pointer, dst = out.mutablePointer
+        parallelRanges(count, costPerItem: 4) { r in kernel(src + r.lowerBound, dst + r.lowerBound, r.count) }
         return out
     }
 
@@ -27,7 +37,7 @@ extension Tensor {
 
     /// eˣ elementwise.
     public func exp() -> Tensor {
-        let out = mapped { Foundation.exp($0) }
+        let out = kernelMapped { lucid_exp($0, $1, $2) }
         guard let tape = activeTape(self) else { return out }
         let y = out.detached()
         return tape.record(out, inputs: [self]) { g in [g.zipped(y, *)] }
@@ -59,7 +69,7 @@ extension Tensor {
 
     /// 1 / (1 + e⁻ˣ) elementwise.
     public func sigmoid() -> Tensor {
-        let out = mapped { 1 / (1 + Foundation.exp(-$0)) }
+        let out = kernelMapped { lucid_sigmoid($0, $1, $2) }
         guard let tape = activeTape(self) else { return out }
         let y = out.detached()
         return tape.record(out, inputs: [self]) { g in [g.zipped(y) { g, y in g * y * (1 - y) }] }

@@ -21,6 +21,19 @@ final class OpForwardTests: XCTestCase {
         }
     }
 
+    func testVectorisedExpAndErfAgreeWithLibm() throws {
+        let xs = stride(from: -30.0 as Float, through: 30, by: 0.013).map { $0 }
+        let x = try Tensor(shape: [xs.count], values: xs)
+        let e = x.exp().scalars
+        for (v, y) in zip(xs, e) { XCTAssertEqual(y, Foundation.exp(v), accuracy: 2e-7 * Foundation.exp(v), "exp(\(v))") }
+        let g = gelu(x).scalars
+        for (v, y) in zip(xs, g) {
+            XCTAssertEqual(y, 0.5 * v * (1 + Foundation.erf(v / Float(2).squareRoot())), accuracy: 1e-6 * max(1, abs(v)), "gelu(\(v))")
+        }
+        let s = silu(x).scalars
+        for (v, y) in zip(xs, s) { XCTAssertEqual(y, v / (1 + Foundation.exp(-v)), accuracy: 1e-6 * max(1, abs(v)), "silu(\(v))") }
+    }
+
     func testConvolutionRejectsAChannelMismatch() {
         XCTAssertThrowsError(try conv2d(Tensor(zeros: [1, 3, 4, 4]), weight: Tensor(zeros: [2, 4, 3, 3]))) { error in
             XCTAssertTrue("\(error)".contains("[1, 3, 4, 4]"))
