@@ -99,3 +99,26 @@ CLONES void lucid_softmax_row(float *restrict p, long n) {
     float inv = 1.f / s;
     for (long i = 0; i < n; i++) p[i] *= inv;
 }
+
+static inline uint64_t splitmix64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+void lucid_fill_normal(float *p, long n, unsigned long long seed, float mean, float std) {
+    uint64_t state = seed;
+    long i = 0;
+    while (i < n) {
+        uint64_t bits = splitmix64(&state);
+        // Two uniforms in (−1, 1) from the two 32-bit halves.
+        float u = (float)(uint32_t)(bits >> 32) * (2.f / 4294967296.f) - 1.f;
+        float v = (float)(uint32_t)bits * (2.f / 4294967296.f) - 1.f;
+        float s = u * u + v * v;
+        if (s >= 1.f || s == 0.f) continue;
+        float f = sqrtf(-2.f * logf(s) / s);
+        p[i++] = mean + std * u * f;
+        if (i < n) p[i++] = mean + std * v * f;
+    }
+}

@@ -1,5 +1,5 @@
 /// Seeded random numbers for reproducible weights and noise (not cryptographic).
-import Foundation
+import CLucidKernels
 
 /// A small, fast, seedable generator (SplitMix64): the same seed gives the same stream everywhere.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -23,24 +23,25 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 }
 
 extension Tensor {
-    /// Normally distributed values (Box–Muller) with the given mean and standard deviation.
+    /// Normally distributed values with the given mean and standard deviation. Filled in blocks
+    /// of 64 K elements (in parallel), each from its own stream derived from one draw of
+    /// `generator`, so the values do not depend on the thread count.
     public static func randomNormal(
         _ shape: [Int], mean: Float = 0, std: Float = 1, generator: inout SeededGenerator
     ) -> Tensor {
         var t = Tensor(uninitializedShape: shape)
         let p = t.mutablePointer
         let n = t.count
-        var i = 0
-        while i < n {
-            let u1 = Swift.max(generator.nextUnit(), 1e-7)
-            let u2 = generator.nextUnit()
-            let r = (-2 * logf(u1)).squareRoot()
-            let a = 2 * Float.pi * u2
-            p[i] = mean + std * r * cosf(a)
-            if i + 1 < n { p[i + 1] = mean + std * r * sinf(a) }
-            i += 2
+        let base = generator.next()
+        let block = 1 << 16
+        let blocks = (n + block - 1) / block
+        parallelRanges(blocks, costPerItem: block) { r in
+            for b in r {
+                let start = b * block
+                let seed = base ^ (UInt64(b) &* 0xD1B5_4A32_D192_ED03)
+                lucid_fill_normal(p + start, Swift.min(block, n - start), seed, mean, std)
+            }
         }
-        t.tracker = nil
         return t
     }
 

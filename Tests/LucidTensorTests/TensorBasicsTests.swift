@@ -22,6 +22,22 @@ final class TensorBasicsTests: XCTestCase {
         XCTAssertNotEqual(randomTensor([5], seed: 3).scalars, randomTensor([5], seed: 4).scalars)
     }
 
+    func testRandomNormalHasTheRequestedMomentsWhateverTheThreadCount() throws {
+        let saved = Engine.threads
+        defer { Engine.threads = saved }
+        Engine.threads = 1
+        var g1 = SeededGenerator(seed: 7)
+        let one = Tensor.randomNormal([200_001], mean: 2, std: 3, generator: &g1)
+        Engine.threads = 2
+        var g2 = SeededGenerator(seed: 7)
+        let two = Tensor.randomNormal([200_001], mean: 2, std: 3, generator: &g2)
+        XCTAssertEqual(one.scalars, two.scalars)
+        let mean = try one.mean().item()
+        let std = try (one - mean).squared().mean().item().squareRoot()
+        XCTAssertEqual(mean, 2, accuracy: 0.03)
+        XCTAssertEqual(std, 3, accuracy: 0.03)
+    }
+
     func testReshapeInfersOneDimensionAndRejectsAWrongCount() throws {
         let x = try Tensor(shape: [2, 3], values: [0, 1, 2, 3, 4, 5])
         XCTAssertEqual(try x.reshaped([3, -1]).shape, [3, 2])

@@ -18,4 +18,8 @@ void lucid_gelu(const float *x, float *y, long n);
 /// Softmax of one row of n floats, in place.
 void lucid_softmax_row(float *p, long n);
 
+/// Fills p[0..<n] with normal samples (mean, std) from the SplitMix64 stream `seed`, by
+/// Marsaglia's polar method: the same seed always gives the same values.
+void lucid_fill_normal(float *p, long n, unsigned long long seed, float mean, float std);
+
 #endif
