@@ -37,11 +37,10 @@ public final class ResnetBlock2D: Module {
                 throw TensorError.invalidArgument("ResnetBlock2D: a time embedding is required")
             }
             let shift = try projection(temb)
-            h = try h + shift.reshaped([shift.shape[0], shift.shape[1], 1, 1])
+            try h += shift.reshaped([shift.shape[0], shift.shape[1], 1, 1])
         }
         h = try conv2(norm2(h, activation: .silu))
-        let shortcut = try convShortcut.map { try $0(x) } ?? x
-        h = try shortcut + h
+        try h += convShortcut.map { try $0(x) } ?? x
         return outputScaleFactor == 1 ? h : h / outputScaleFactor
     }
 }

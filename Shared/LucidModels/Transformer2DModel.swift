@@ -31,9 +31,13 @@ public final class BasicTransformerBlock: Module {
 
     /// The block on tokens `x` with text `context`; `selfAttentionHook` sees `attn1`'s keys/values.
     public func callAsFunction(_ x: Tensor, context: Tensor, selfAttentionHook: KeyValueHook? = nil) throws -> Tensor {
-        var h = try attn1(norm1(x), context: onlyCrossAttention ? context : nil, keyValueHook: selfAttentionHook) + x
-        h = try attn2(norm2(h), context: context) + h
-        return try ff(norm3(h)) + h
+        var selfAttended = try attn1(norm1(x), context: onlyCrossAttention ? context : nil, keyValueHook: selfAttentionHook)
+        try selfAttended += x
+        var crossAttended = try attn2(norm2(selfAttended), context: context)
+        try crossAttended += selfAttended
+        var out = try ff(norm3(crossAttended))
+        try out += crossAttended
+        return out
     }
 }
 
@@ -76,6 +80,7 @@ public final class Transformer2DModel: Module {
         if let linear = projectionOut as? Linear { tokens = try linear(tokens) }
         var pixels = try tokens.transposed(1, 2).reshaped([b, c, h, w])
         if let conv = projectionOut as? Conv2d { pixels = try conv(pixels) }
-        return try pixels + x
+        try pixels += x
+        return pixels
     }
 }
