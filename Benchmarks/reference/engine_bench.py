@@ -159,9 +159,9 @@ def unet_energy_gradient():
         latent = latent0.clone().requires_grad_(True)
         unet(latent, t, encoder_hidden_states=context)
         energy = features[1].pow(2).mean() + features[2].pow(2).mean()
-        (g,) = torch.autograd.grad(energy, latent)
+        energy.backward()
         features.clear()
-        return g
+        return latent.grad
     return run
 
 

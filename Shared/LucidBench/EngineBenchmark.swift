@@ -49,9 +49,13 @@ public enum EngineBenchmark {
         var reference: [String: BenchMeasurement] = [:]
         if let python = options.python {
             log("pytorch: \(cases.count) rows")
-            reference = try ReferenceRunner(python: python, script: options.referenceScript)
-                .run(rows: cases.map(\.name), threads: options.threads, reps: options.reps,
-                     hugeReps: options.hugeReps, warmups: options.warmups)
+            do {
+                reference = try ReferenceRunner(python: python, script: options.referenceScript)
+                    .run(rows: cases.map(\.name), threads: options.threads, reps: options.reps,
+                         hugeReps: options.hugeReps, warmups: options.warmups)
+            } catch {
+                log("\(error) — printing the Swift side alone")
+            }
         }
         return cases.map { EngineBenchRow(name: $0.name, swift: swift[$0.name], reference: reference[$0.name]) }
     }

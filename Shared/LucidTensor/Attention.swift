@@ -42,7 +42,7 @@ public func scaledDotProductAttention(
 /// Sizes, strides and the chunked loops of one attention call.
 ///
 /// With at least as many (batch, head) pairs as threads, each thread takes whole heads and runs
-/// single-threaded products on small query chunks whose scores stay in cache; otherwise (e.g. the
+/// single-threaded products on query chunks of a few MB of scores; otherwise (e.g. the
 /// VAE's one-head attention) heads run one after another with multi-threaded products.
 struct AttentionGeometry {
     let batch: Int, lq: Int, lk: Int, heads: Int, d: Int, dv: Int
@@ -58,8 +58,9 @@ struct AttentionGeometry {
         self.causal = causal
         let threads = Engine.threads
         workers = (threads > 1 && batch * heads >= threads) ? threads : 1
-        // Per-worker score buffer: ~256 K floats (1 MB) when heads run in parallel, else ~4 M floats.
-        let budget = workers > 1 ? (256 << 10) : (4 << 20)
+        // Per-worker score buffer: ~1 M floats (4 MB) when heads run in parallel, else ~4 M floats;
+        // big enough that packing K for each chunk's product stays a small share of the work.
+        let budget = workers > 1 ? (1 << 20) : (4 << 20)
         chunk = Swift.max(1, Swift.min(lq, queryChunk ?? Swift.max(16, budget / Swift.max(lk, 1))))
     }
 

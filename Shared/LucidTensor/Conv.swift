@@ -83,9 +83,17 @@ private func col2im(_ col: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Floa
                         let src = row + (y - y0) * g.outWidth
                         let dst = plane + iy * g.width
                         let shift = kj - g.padding.left
-                        for ox in 0..<g.outWidth {
-                            let ix = ox * g.stride + shift
-                            if ix >= 0 && ix < g.width { dst[ix] += src[ox] }
+                        if g.stride == 1 {
+                            let lo = Swift.max(0, -shift), hi = Swift.min(g.outWidth, g.width - shift)
+                            if hi > lo {
+                                let d = dst + shift
+                                for ox in lo..<hi { d[ox] += src[ox] }
+                            }
+                        } else {
+                            for ox in 0..<g.outWidth {
+                                let ix = ox * g.stride + shift
+                                if ix >= 0 && ix < g.width { dst[ix] += src[ox] }
+                            }
                         }
                     }
                 }
