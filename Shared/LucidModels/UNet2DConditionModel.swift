@@ -151,9 +151,10 @@ public final class UNet2DConditionModel: Module {
         guard timesteps.count == sample.shape[0] else {
             throw TensorError.shapeMismatch("UNet: \(timesteps.count) timesteps for batch \(sample.shape[0])")
         }
-        guard context.rank == 3, context.shape[0] == sample.shape[0], context.shape[2] == c.crossAttentionDim else {
+        guard context.rank == 3, context.shape[0] == sample.shape[0], context.shape[1] > 0,
+              context.shape[2] == c.crossAttentionDim else {
             throw TensorError.shapeMismatch(
-                "UNet: encoder hidden states \(context.shape) are not [\(sample.shape[0]), L, \(c.crossAttentionDim)]")
+                "UNet: encoder hidden states \(context.shape) are not [\(sample.shape[0]), L > 0, \(c.crossAttentionDim)]")
         }
     }
 }

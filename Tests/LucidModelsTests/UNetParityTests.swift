@@ -74,6 +74,7 @@ final class UNetParityTests: XCTestCase {
             (Tensor(zeros: [4, 32, 32]), context),             // no batch axis
             (Tensor(zeros: [1, 4, 32, 32]), Tensor(zeros: [1, 77, 16])),  // wrong text width
             (Tensor(zeros: [2, 4, 32, 32]), context),          // batch of text differs
+            (Tensor(zeros: [1, 4, 32, 32]), Tensor(zeros: [1, 0, 32])),   // no text tokens to attend to
         ]
         for (sample, text) in cases {
             XCTAssertThrowsError(try unet(sample, timestep: 1, encoderHiddenStates: text)) { error in
