@@ -9,6 +9,8 @@ The Swift command starts it; run it alone with e.g.
 Tested with torch==2.13.0+cpu, diffusers 0.42, transformers 5.x.
 """
 import argparse
+import ctypes
+import gc
 import json
 import os
 import sys
@@ -35,6 +37,8 @@ def own_ticks():
 
 
 def reset_peak_rss():
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)  # hand freed heap back, as the Swift side does
     try:
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")

@@ -1,6 +1,7 @@
 /// CPU time and memory readings from Linux /proc: the whole machine's busy time, this process's
 /// CPU time and its peak resident memory (which can be reset between benchmark rows).
 import Foundation
+import LucidTensor
 
 /// A snapshot of CPU time, to tell how much CPU other processes used during a measurement.
 public struct CPUSnapshot: Sendable {
@@ -59,10 +60,12 @@ public enum PeakMemory {
         return kb * 1024
     }
 
-    /// Resets the high-water mark to the current resident size (Linux `clear_refs` 5), so the next
-    /// reading is the peak of what runs in between. Returns false where the kernel refuses.
+    /// Returns freed heap memory to the system (glibc `malloc_trim`), then resets the high-water
+    /// mark to the current resident size (Linux `clear_refs` 5), so the next reading is the peak of
+    /// what runs in between. Returns false where the kernel refuses.
     @discardableResult
     public static func reset() -> Bool {
+        Engine.releaseFreeMemory()
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? handle.close() }
         return (try? handle.write(contentsOf: Data("5".utf8))) != nil

@@ -45,8 +45,7 @@ struct BroadcastPlan {
         let sa = strides(pa), sb = strides(pb)
         var dims: [Int] = [], ra: [Int] = [], rb: [Int] = []
         for i in 0..<out.count where out[i] != 1 {
-            if let last = dims.last, ra.last! == sa[i] * out[i], rb.last! == sb[i] * out[i] {
-                _ = last
+            if let lastA = ra.last, let lastB = rb.last, lastA == sa[i] * out[i], lastB == sb[i] * out[i] {
                 dims[dims.count - 1] *= out[i]
                 ra[ra.count - 1] = sa[i]
                 rb[rb.count - 1] = sb[i]

@@ -27,8 +27,9 @@ struct ConvGeometry {
     /// Rows of the unfolded matrix: Cin·kh·kw.
     var patch: Int { inChannels * kernelH * kernelW }
 
-    /// Output rows per band so that the unfolded band holds at most ~4 M floats (16 MB).
-    var bandRows: Int { Swift.max(1, Swift.min(outHeight, (4 << 20) / Swift.max(patch * outWidth, 1))) }
+    /// Output rows per band so that the unfolded band holds at most ~16 M floats (64 MB): wide
+    /// enough that OpenBLAS runs near its peak even for the VAE's 128-channel 512×512 layers.
+    var bandRows: Int { Swift.max(1, Swift.min(outHeight, (16 << 20) / Swift.max(patch * outWidth, 1))) }
 }
 
 /// Unfolds output rows `y0..<y1` of image `x` (Cin×H×W) into `col` ((Cin·kh·kw)×((y1−y0)·Wout)).

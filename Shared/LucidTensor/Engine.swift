@@ -1,4 +1,5 @@
 /// Engine-wide settings (thread count) and the parallel loop the kernels use.
+import CLucidKernels
 import COpenBLAS
 import Dispatch
 import Foundation
@@ -28,15 +29,16 @@ public enum Engine {
         openblas_set_num_threads(Int32(threadCount))
     }
 
+    /// Hands memory freed by dropped tensors back to the operating system (e.g. after releasing a
+    /// model), so resident memory reflects what is alive.
+    public static func releaseFreeMemory() {
+        lucid_release_free_memory()
+    }
+
     /// The OpenBLAS kernel family in use (e.g. "Haswell", "Cooperlake"; `OPENBLAS_CORETYPE`).
     public static var blasCore: String {
         guard let name = openblas_get_corename() else { return "unknown" }
         return String(cString: name)
-    }
-
-    /// Applies the thread count to OpenBLAS (call once before timing anything).
-    public static func configure() {
-        openblas_set_num_threads(Int32(threadCount))
     }
 }
 

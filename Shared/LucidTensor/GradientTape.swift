@@ -73,13 +73,14 @@ public final class GradientTape: @unchecked Sendable {
             }
             start = Tensor(ones: y.shape)
         }
-        var wanted = Set<Int>()
+        var wantedNodes: [Int] = []
         for x in xs {
             guard let l = x.tracker, l.tape === self else {
                 throw TensorError.gradient("a tensor of shape \(x.shape) is not watched by this tape")
             }
-            wanted.insert(l.node)
+            wantedNodes.append(l.node)
         }
+        let wanted = Set(wantedNodes)
         let snapshot = lock.withLock { nodes }
         var grads: [Int: Tensor] = [link.node: start]
         for id in stride(from: link.node, through: 0, by: -1) {
@@ -98,7 +99,7 @@ public final class GradientTape: @unchecked Sendable {
                 }
             }
         }
-        return xs.map { x in grads[x.tracker!.node] ?? Tensor(zeros: x.shape) }
+        return zip(xs, wantedNodes).map { x, node in grads[node] ?? Tensor(zeros: x.shape) }
     }
 
     fileprivate func append(_ node: Node) -> Int {

@@ -22,4 +22,7 @@ void lucid_softmax_row(float *p, long n);
 /// Marsaglia's polar method: the same seed always gives the same values.
 void lucid_fill_normal(float *p, long n, unsigned long long seed, float mean, float std);
 
+/// Returns freed heap memory to the operating system (glibc malloc_trim).
+void lucid_release_free_memory(void);
+
 #endif
