@@ -1,6 +1,7 @@
 /// 2-D convolution (NCHW, groups = 1) as OpenBLAS matrix products, and its gradient with respect
 /// to the input. 1×1 convolutions are a single GEMM per image; larger kernels unfold the input
-/// (im2col) a band of output rows at a time so the unfolded buffer stays small.
+/// (im2col) a band of output rows at a time so the unfolded buffer stays small; large 3×3
+/// stride-1 convolutions use Winograd F(2×2, 3×3) (Winograd.swift).
 
 /// Zero padding on the four sides of an image (PyTorch `F.pad` order is left, right, top, bottom).
 public struct Padding2D: Equatable, Sendable {
@@ -144,10 +145,16 @@ public func conv2d(
                   b: x.pointer + n * inPlane, ldb: plane, beta: beta,
                   c: o + n * g.outChannels * plane, ldc: plane)
         }
+    } else if g.prefersWinograd {
+        if bias == nil { o.update(repeating: 0, count: out.count) }
+        let u = winogradTransformedWeights(weight)
+        defer { u.deallocate() }
+        for n in 0..<g.batch {
+            winogradConvolve(x.pointer + n * inPlane, o + n * g.outChannels * plane, g, transformedWeights: u)
+        }
     } else {
         let band = g.bandRows
-        let col = UnsafeMutablePointer<Float>.allocate(capacity: g.patch * band * outW)
-        defer { col.deallocate() }
+        Scratch.with(count: g.patch * band * outW) { col in
         for n in 0..<g.batch {
             var y0 = 0
             while y0 < outH {
@@ -160,10 +167,28 @@ public func conv2d(
                 y0 = y1
             }
         }
+        }
     }
     guard let tape = activeTape(x) else { return out }
     let w = weight.detached()
     return tape.record(out, inputs: [x]) { grad in [conv2dInputGradient(grad, weight: w, geometry: g)] }
+}
+
+/// `w[c][o][kh−1−i][kw−1−j]` for `w[o][c][i][j]`: the kernel of the transposed convolution.
+private func flippedTransposedKernel(_ w: Tensor) -> Tensor {
+    let cout = w.shape[0], cin = w.shape[1], kh = w.shape[2], kw = w.shape[3]
+    var out = Tensor(uninitializedShape: [cin, cout, kh, kw])
+    let src = w.pointer, dst = out.mutablePointer
+    for o in 0..<cout {
+        for c in 0..<cin {
+            for i in 0..<kh {
+                for j in 0..<kw {
+                    dst[((c * cout + o) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] = src[((o * cin + c) * kh + i) * kw + j]
+                }
+            }
+        }
+    }
+    return out
 }
 
 /// ∂L/∂x of a convolution given ∂L/∂y: Wᵀ·g folded back onto the input grid (col2im).
@@ -180,9 +205,24 @@ private func conv2dInputGradient(_ grad: Tensor, weight: Tensor, geometry g: Con
         return gx
     }
     var gx = Tensor(zeros: [g.batch, g.inChannels, g.height, g.width])
+    if g.prefersWinograd {
+        // A 3×3 stride-1 pad-1 convolution's input gradient is the same convolution of the output
+        // gradient with the kernel flipped and its channel axes swapped.
+        let flipped = flippedTransposedKernel(weight)
+        let transposed = ConvGeometry(
+            batch: g.batch, inChannels: g.outChannels, height: g.height, width: g.width,
+            outChannels: g.inChannels, kernelH: 3, kernelW: 3, stride: 1, padding: g.padding,
+            outHeight: g.height, outWidth: g.width)
+        let u = winogradTransformedWeights(flipped)
+        defer { u.deallocate() }
+        for n in 0..<g.batch {
+            winogradConvolve(grad.pointer + n * g.outChannels * plane, gx.mutablePointer + n * inPlane,
+                             transposed, transformedWeights: u)
+        }
+        return gx
+    }
     let band = g.bandRows
-    let col = UnsafeMutablePointer<Float>.allocate(capacity: g.patch * band * g.outWidth)
-    defer { col.deallocate() }
+    Scratch.with(count: g.patch * band * g.outWidth) { col in
     for n in 0..<g.batch {
         var y0 = 0
         while y0 < g.outHeight {
@@ -195,6 +235,7 @@ private func conv2dInputGradient(_ grad: Tensor, weight: Tensor, geometry g: Con
             col2im(col, gx.mutablePointer + n * inPlane, g, y0, y1)
             y0 = y1
         }
+    }
     }
     return gx
 }
