@@ -7,9 +7,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "LucidProto", targets: ["LucidProto"]),
+        .library(name: "LucidBus", targets: ["LucidBus"]),
+        .library(name: "LucidTensor", targets: ["LucidTensor"]),
+        .library(name: "LucidModels", targets: ["LucidModels"]),
         .library(name: "LucidImage", targets: ["LucidImage"]),
         .library(name: "LucidReasoning", targets: ["LucidReasoning"]),
-        .library(name: "LucidBus", targets: ["LucidBus"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
         .executable(name: "luciddrag-gateway", targets: ["luciddrag-gateway"]),
         .executable(name: "luciddrag-reasoner", targets: ["luciddrag-reasoner"]),
@@ -23,6 +25,25 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // Debian's OpenBLAS (libopenblas-dev): CBLAS sgemm and thread-count control.
+        .systemLibrary(name: "COpenBLAS", path: "Shared/COpenBLAS"),
+        // Vectorised C kernels (exp, SiLU, GELU, softmax rows), built at -O3 even in debug builds.
+        .target(name: "CLucidKernels", path: "Shared/CLucidKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // Float32 tensors, the Stable Diffusion ops on OpenBLAS, and input gradients (GradientTape).
+        .target(
+            name: "LucidTensor",
+            dependencies: ["COpenBLAS", "CLucidKernels"],
+            path: "Shared/LucidTensor",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]
+        ),
+        // Forward values and finite-difference gradient checks of every tensor op.
+        .testTarget(name: "LucidTensorTests", dependencies: ["LucidTensor"], path: "Tests/LucidTensorTests"),
+        // Stable Diffusion 1.x on LucidTensor: module tree, safetensors, diffusers folders, CLIP, UNet, VAE, DDIM.
+        .target(name: "LucidModels", dependencies: ["LucidTensor"], path: "Shared/LucidModels"),
+        // Loading errors, tokenizer, scheduler and model parity against the PyTorch/diffusers fixtures.
+        .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels"], path: "Tests/LucidModelsTests"),
+        // The engine benchmark (`luciddrag bench engine`): Swift rows, the PyTorch twin, the table.
+        .target(name: "LucidBench", dependencies: ["LucidTensor", "LucidModels"], path: "Shared/LucidBench"),
         // The .proto contract (Shared/Protos) compiled to Swift by scripts/generate-protos.sh.
         .target(
             name: "LucidProto",
@@ -172,6 +193,7 @@ let package = Package(
                 "LucidReasoning",
                 "LucidReasoningBench",
                 "LucidReasonerService",
+                "LucidBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/luciddrag"

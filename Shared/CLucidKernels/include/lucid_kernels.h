@@ -1,0 +1,28 @@
+// CLucidKernels: vectorisable elementwise kernels (exp, SiLU, GELU, softmax rows) for LucidTensor.
+// Plain C so that clang vectorises them at -O3, with AVX2 and baseline versions picked at load time.
+#ifndef LUCID_KERNELS_H
+#define LUCID_KERNELS_H
+
+/// y[i] = exp(x[i]).
+void lucid_exp(const float *x, float *y, long n);
+/// y[i] = 1 / (1 + exp(-x[i])).
+void lucid_sigmoid(const float *x, float *y, long n);
+/// y[i] = silu(scale * x[i] + shift) (scale 1, shift 0 for a plain SiLU).
+void lucid_silu_affine(const float *x, float *y, long n, float scale, float shift);
+/// y[i] = x[i] * sigmoid(1.702 * x[i]) (CLIP's quick GELU).
+void lucid_quick_gelu(const float *x, float *y, long n);
+/// y[i] = v[i] * gelu(g[i]) with the exact (erf) GELU (the GEGLU gate).
+void lucid_gated_gelu(const float *v, const float *g, float *y, long n);
+/// y[i] = gelu(x[i]) (erf form).
+void lucid_gelu(const float *x, float *y, long n);
+/// Softmax of one row of n floats, in place.
+void lucid_softmax_row(float *p, long n);
+
+/// Fills p[0..<n] with normal samples (mean, std) from the SplitMix64 stream `seed`, by
+/// Marsaglia's polar method: the same seed always gives the same values.
+void lucid_fill_normal(float *p, long n, unsigned long long seed, float mean, float std);
+
+/// Returns freed heap memory to the operating system (glibc malloc_trim).
+void lucid_release_free_memory(void);
+
+#endif

@@ -1,0 +1,40 @@
+/// Access to the engine fixtures (Tests/Fixtures/engine, written by make_fixtures.py) and the
+/// parity metric the tests use.
+import Foundation
+import LucidModels
+import LucidTensor
+
+/// Paths of the committed engine fixtures.
+enum Fixtures {
+    /// Tests/Fixtures/engine.
+    static let engine = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/engine")
+
+    /// The tiny Stable Diffusion diffusers folder.
+    static let tinySD = engine.appendingPathComponent("tiny-sd")
+
+    /// A golden tensor file, e.g. `golden("unet_forward")`.
+    static func golden(_ name: String) throws -> SafetensorsFile {
+        try SafetensorsFile(path: engine.appendingPathComponent("golden/\(name).safetensors").path)
+    }
+
+    /// A fresh empty temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lucid-models-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// The parity metric: max |actual − expected| / max |expected| (infinite when the shapes differ).
+func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
+    guard actual.shape == expected.shape else { return .infinity }
+    let a = actual.scalars, e = expected.scalars
+    var maxDiff: Float = 0, maxRef: Float = 0
+    for i in 0..<a.count {
+        maxDiff = max(maxDiff, abs(a[i] - e[i]))
+        maxRef = max(maxRef, abs(e[i]))
+    }
+    return maxRef > 0 ? maxDiff / maxRef : maxDiff
+}

@@ -1,0 +1,134 @@
+/// Forward values of the model ops against direct loops in Double and PyTorch values.
+import XCTest
+@testable import LucidTensor
+
+final class OpForwardTests: XCTestCase {
+    func testConvolutionMatchesDirectLoopsForEveryGeometryTheModelsUse() throws {
+        let cases: [(cin: Int, cout: Int, k: Int, stride: Int, pad: Padding2D, h: Int, w: Int)] = [
+            (3, 5, 3, 1, Padding2D(1), 7, 6),                                   // 3×3 same
+            (4, 3, 1, 1, Padding2D(0), 5, 5),                                   // 1×1 as a GEMM
+            (3, 4, 3, 2, Padding2D(top: 0, bottom: 1, left: 0, right: 1), 8, 8), // VAE downsample
+            (2, 3, 3, 2, Padding2D(1), 7, 9),                                   // UNet downsample, odd size
+        ]
+        for (i, c) in cases.enumerated() {
+            let x = randomTensor([2, c.cin, c.h, c.w], seed: UInt64(i))
+            let w = randomTensor([c.cout, c.cin, c.k, c.k], seed: UInt64(10 + i))
+            let b = randomTensor([c.cout], seed: UInt64(20 + i))
+            let y = try conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.pad)
+            assertClose(y, Reference.conv2d(x, w, b, stride: c.stride, padding: c.pad), tolerance: 1e-5)
+            let noBias = try conv2d(x, weight: w, stride: c.stride, padding: c.pad)
+            assertClose(noBias, Reference.conv2d(x, w, nil, stride: c.stride, padding: c.pad), tolerance: 1e-5)
+        }
+    }
+
+    func testWinogradConvolutionAndItsInputGradientMatchDirectLoops() throws {
+        // 32 channels and ≥ 1024 pixels take the Winograd path; odd sizes leave partial tiles.
+        let x = randomTensor([1, 32, 31, 35], seed: 40), w = randomTensor([33, 32, 3, 3], seed: 41, std: 0.2)
+        let b = randomTensor([33], seed: 42)
+        let y = try conv2d(x, weight: w, bias: b, padding: Padding2D(1))
+        assertClose(y, Reference.conv2d(x, w, b, stride: 1, padding: Padding2D(1)), tolerance: 2e-6)
+        // ∂Σ(y⊙r)/∂x is the convolution of r with the flipped, channel-swapped kernel.
+        let r = randomTensor(y.shape, seed: 43)
+        let tape = GradientTape()
+        let watched = tape.watch(x)
+        let gx = try tape.gradient(of: (conv2d(watched, weight: w, padding: Padding2D(1)) * r).sum(), wrt: watched)
+        let ws = w.scalars
+        var flipped = [Float](repeating: 0, count: ws.count)
+        for o in 0..<33 { for c in 0..<32 { for i in 0..<3 { for j in 0..<3 {
+            flipped[((c * 33 + o) * 3 + 2 - i) * 3 + 2 - j] = ws[((o * 32 + c) * 3 + i) * 3 + j]
+        } } } }
+        let wt = try Tensor(shape: [32, 33, 3, 3], values: flipped)
+        assertClose(gx, Reference.conv2d(r, wt, nil, stride: 1, padding: Padding2D(1)), tolerance: 2e-6)
+    }
+
+    func testVectorisedExpAndErfAgreeWithLibm() throws {
+        let xs = stride(from: -30.0 as Float, through: 30, by: 0.013).map { $0 }
+        let x = try Tensor(shape: [xs.count], values: xs)
+        let e = x.exp().scalars
+        for (v, y) in zip(xs, e) { XCTAssertEqual(y, Foundation.exp(v), accuracy: 2e-7 * Foundation.exp(v), "exp(\(v))") }
+        let g = gelu(x).scalars
+        for (v, y) in zip(xs, g) {
+            XCTAssertEqual(y, 0.5 * v * (1 + Foundation.erf(v / Float(2).squareRoot())), accuracy: 1e-6 * max(1, abs(v)), "gelu(\(v))")
+        }
+        let s = silu(x).scalars
+        for (v, y) in zip(xs, s) { XCTAssertEqual(y, v / (1 + Foundation.exp(-v)), accuracy: 1e-6 * max(1, abs(v)), "silu(\(v))") }
+    }
+
+    func testConvolutionRejectsAChannelMismatch() {
+        XCTAssertThrowsError(try conv2d(Tensor(zeros: [1, 3, 4, 4]), weight: Tensor(zeros: [2, 4, 3, 3]))) { error in
+            XCTAssertTrue("\(error)".contains("[1, 3, 4, 4]"))
+        }
+    }
+
+    func testLinearAndMatmulMatchHandValues() throws {
+        let x = try Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        let w = try Tensor(shape: [2, 3], values: [1, 0, -1, 0.5, 0.5, 0.5])
+        let b = try Tensor(shape: [2], values: [10, 20])
+        assertClose(try linear(x, weight: w, bias: b), [8, 23, 8, 27.5], shape: [2, 2])
+        assertClose(try linear(x, weight: w), [-2, 3, -2, 7.5])
+        let m = try Tensor(shape: [3, 1], values: [1, 1, 2])
+        assertClose(try matmul(x, m), [9, 21], shape: [2, 1])
+        XCTAssertThrowsError(try linear(x, weight: Tensor(zeros: [2, 4])))
+    }
+
+    func testGroupNormMatchesDirectLoopsAndFusesSiLU() throws {
+        let x = randomTensor([2, 6, 3, 5], seed: 5, std: 3)
+        let w = randomTensor([6], seed: 6), b = randomTensor([6], seed: 7)
+        let expected = Reference.groupNorm(x, groups: 3, w, b, eps: 1e-5)
+        assertClose(try groupNorm(x, groups: 3, weight: w, bias: b, eps: 1e-5), expected, tolerance: 1e-5)
+        let fused = try groupNorm(x, groups: 3, weight: w, bias: b, eps: 1e-5, activation: .silu)
+        assertClose(fused, expected.map { $0 / (1 + exp(-$0)) }, tolerance: 1e-5)
+        XCTAssertThrowsError(try groupNorm(x, groups: 4, weight: w, bias: b, eps: 1e-5))
+    }
+
+    func testLayerNormNormalisesTheLastAxis() throws {
+        let x = try Tensor(shape: [2, 2], values: [1, 3, -2, 2])
+        let w = try Tensor(shape: [2], values: [2, 1]), b = try Tensor(shape: [2], values: [0, 1])
+        let r = 1 / (1 + 1e-5 as Float).squareRoot(), r4 = 2 / (4 + 1e-5 as Float).squareRoot()
+        assertClose(try layerNorm(x, weight: w, bias: b, eps: 1e-5), [-2 * r, 1 + r, -2 * r4 / 2 * 2, 1 + r4], tolerance: 1e-5)
+    }
+
+    func testActivationsMatchPyTorch() throws {
+        let x = try Tensor(shape: [7], values: [-3, -1, -0.5, 0, 0.5, 1, 2.5])
+        assertClose(gelu(x), [-0.0040502, -0.1586553, -0.1542688, 0.0, 0.3457312, 0.8413447, 2.4844759], tolerance: 1e-5)
+        assertClose(silu(x), [-0.1422776, -0.2689414, -0.1887703, 0.0, 0.3112297, 0.7310586, 2.3103545], tolerance: 1e-5)
+        assertClose(quickGELU(x), [-0.0180713, -0.1542042, -0.1496116, 0.0, 0.3503884, 0.8457958, 2.465014], tolerance: 1e-5)
+        let pair = try Tensor(shape: [1, 4], values: [2, 3, 1, -1])  // value (2, 3), gate (1, −1)
+        assertClose(try geglu(pair), [2 * 0.8413447, 3 * -0.1586553], shape: [1, 2], tolerance: 1e-5)
+    }
+
+    func testSoftmaxRowsSumToOneAndMatchHandValues() throws {
+        let x = try Tensor(shape: [2, 2], values: [0, Float(log(3.0)), 5, 5])
+        assertClose(try softmax(x), [0.25, 0.75, 0.5, 0.5])
+        assertClose(try softmax(x, axis: 0), [1 / (1 + exp(5)), 1 / (1 + exp(5 - Float(log(3.0)))),
+                                             1 - 1 / (1 + exp(5)), 1 - 1 / (1 + exp(5 - Float(log(3.0))))], tolerance: 1e-5)
+    }
+
+    func testAttentionMatchesDirectLoopsInEveryChunking() throws {
+        let q = randomTensor([2, 9, 12], seed: 1), k = randomTensor([2, 7, 12], seed: 2), v = randomTensor([2, 7, 6], seed: 3)
+        let expected = Reference.attention(q, k, v, heads: 3, causal: false)
+        let whole = try scaledDotProductAttention(query: q, key: k, value: v, heads: 3)
+        XCTAssertEqual(whole.shape, [2, 9, 6])
+        assertClose(whole, expected, tolerance: 1e-5)
+        for chunk in [1, 2, 4, 9] {
+            let chunked = try scaledDotProductAttention(query: q, key: k, value: v, heads: 3, queryChunk: chunk)
+            assertClose(chunked, whole.scalars, tolerance: 1e-6)
+        }
+        let s = randomTensor([1, 5, 8], seed: 4)
+        assertClose(try scaledDotProductAttention(query: s, key: s, value: s, heads: 2, causal: true, queryChunk: 2),
+                    Reference.attention(s, s, s, heads: 2, causal: true), tolerance: 1e-5)
+        XCTAssertThrowsError(try scaledDotProductAttention(query: q, key: k, value: v, heads: 5))
+    }
+
+    func testResizeMatchesPyTorchInterpolate() throws {
+        let x = try Tensor(shape: [1, 1, 3, 4], values: [0, 0.5, 1, 1.5, 2, 2.5, -3, 3.5, 4, 4.5, 5, 5.5])
+        assertClose(try resize(x, height: 5, width: 3, mode: .bilinear),
+                    [0.083333, 0.75, 1.416667, 0.883333, 0.35, 1.816667, 2.083333, -0.25, 2.416668,
+                     3.283334, 2.750001, 4.216668, 4.083333, 4.75, 5.416667], tolerance: 1e-5)
+        assertClose(try resize(x, height: 2, width: 2, mode: .bilinear), [0.75, 1.0, 3.75, 4.0], tolerance: 1e-6)
+        assertClose(try resize(x, height: 5, width: 3, mode: .nearest),
+                    [0, 0.5, 1, 0, 0.5, 1, 2, 2.5, -3, 2, 2.5, -3, 4, 4.5, 5])
+        let up = try upsampleNearest2x(try Tensor(shape: [1, 1, 1, 2], values: [1, 2]))
+        assertClose(up, [1, 1, 2, 2, 1, 1, 2, 2], shape: [1, 1, 2, 4])
+    }
+}
