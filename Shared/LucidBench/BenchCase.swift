@@ -52,9 +52,10 @@ public struct BenchMeasurement: Codable, Sendable {
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
-    /// True when other processes used more than `threshold` of one CPU on average while timing.
+    /// True when other processes used more than `threshold` of one CPU on average while timing
+    /// (and more than 0.05 CPU·s: /proc counts in 10 ms ticks, so less is below its resolution).
     public func isNoisy(threshold: Double) -> Bool {
-        otherCPUSeconds > threshold * seconds.reduce(0, +)
+        otherCPUSeconds > Swift.max(threshold * seconds.reduce(0, +), 0.05)
     }
 }
 

@@ -155,18 +155,18 @@ public func conv2d(
     } else {
         let band = g.bandRows
         Scratch.with(count: g.patch * band * outW) { col in
-        for n in 0..<g.batch {
-            var y0 = 0
-            while y0 < outH {
-                let y1 = Swift.min(outH, y0 + band)
-                im2col(x.pointer + n * inPlane, col, g, y0, y1)
-                let cols = (y1 - y0) * outW
-                sgemm(m: g.outChannels, n: cols, k: g.patch, a: weight.pointer, lda: g.patch,
-                      b: col, ldb: cols, beta: beta,
-                      c: o + n * g.outChannels * plane + y0 * outW, ldc: plane)
-                y0 = y1
+            for n in 0..<g.batch {
+                var y0 = 0
+                while y0 < outH {
+                    let y1 = Swift.min(outH, y0 + band)
+                    im2col(x.pointer + n * inPlane, col, g, y0, y1)
+                    let cols = (y1 - y0) * outW
+                    sgemm(m: g.outChannels, n: cols, k: g.patch, a: weight.pointer, lda: g.patch,
+                          b: col, ldb: cols, beta: beta,
+                          c: o + n * g.outChannels * plane + y0 * outW, ldc: plane)
+                    y0 = y1
+                }
             }
-        }
         }
     }
     guard let tape = activeTape(x) else { return out }
@@ -223,19 +223,19 @@ private func conv2dInputGradient(_ grad: Tensor, weight: Tensor, geometry g: Con
     }
     let band = g.bandRows
     Scratch.with(count: g.patch * band * g.outWidth) { col in
-    for n in 0..<g.batch {
-        var y0 = 0
-        while y0 < g.outHeight {
-            let y1 = Swift.min(g.outHeight, y0 + band)
-            let cols = (y1 - y0) * g.outWidth
-            // (B·g)ᵀ: col = Wᵀ [patch × Cout] · g[:, band] [Cout × cols]
-            sgemm(transA: true, m: g.patch, n: cols, k: g.outChannels, a: weight.pointer, lda: g.patch,
-                  b: grad.pointer + n * g.outChannels * plane + y0 * g.outWidth, ldb: plane,
-                  c: col, ldc: cols)
-            col2im(col, gx.mutablePointer + n * inPlane, g, y0, y1)
-            y0 = y1
+        for n in 0..<g.batch {
+            var y0 = 0
+            while y0 < g.outHeight {
+                let y1 = Swift.min(g.outHeight, y0 + band)
+                let cols = (y1 - y0) * g.outWidth
+                // col = Wᵀ [patch × Cout] · g[:, band] [Cout × cols]
+                sgemm(transA: true, m: g.patch, n: cols, k: g.outChannels, a: weight.pointer, lda: g.patch,
+                      b: grad.pointer + n * g.outChannels * plane + y0 * g.outWidth, ldb: plane,
+                      c: col, ldc: cols)
+                col2im(col, gx.mutablePointer + n * inPlane, g, y0, y1)
+                y0 = y1
+            }
         }
-    }
     }
     return gx
 }

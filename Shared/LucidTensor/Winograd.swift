@@ -58,98 +58,100 @@ func winogradConvolve(
     // Tile rows per band: V and M together hold at most ~16 M floats.
     let bandTileRows = Swift.max(1, Swift.min(tilesH, (16 << 20) / Swift.max(16 * (cin + cout) * tilesW, 1)))
     let maxTiles = bandTileRows * tilesW
+    Engine.countFlops(2 * cout * cin * 9 * h * w)  // the direct method's count, for comparable GFLOP/s
     Scratch.with(count: 16 * (cin + cout) * maxTiles) { scratch in
-    let v = scratch, m = scratch + 16 * cin * maxTiles
-    var ty0 = 0
-    while ty0 < tilesH {
-        let ty1 = Swift.min(tilesH, ty0 + bandTileRows)
-        let tiles = (ty1 - ty0) * tilesW
-        // V = Bᵀ·d·B for every input channel and tile.
-        parallelRanges(cin, costPerItem: tiles * 64) { channels in
-            for c in channels {
-                let plane = x + c * h * w
-                for ty in ty0..<ty1 {
-                    for tx in 0..<tilesW {
-                        let y0 = 2 * ty - 1, x0 = 2 * tx - 1
-                        let interior = y0 >= 0 && y0 + 3 < h && x0 >= 0 && x0 + 3 < w
-                        let origin = plane + y0 * w + x0
-                        @inline(__always) func at(_ i: Int, _ j: Int) -> Float {
-                            if interior { return origin[i * w + j] }
-                            let iy = y0 + i, ix = x0 + j
-                            return (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0
+        let v = scratch, m = scratch + 16 * cin * maxTiles
+        var ty0 = 0
+        while ty0 < tilesH {
+            let ty1 = Swift.min(tilesH, ty0 + bandTileRows)
+            let tiles = (ty1 - ty0) * tilesW
+            // V = Bᵀ·d·B for every input channel and tile.
+            parallelRanges(cin, costPerItem: tiles * 64) { channels in
+                for c in channels {
+                    let plane = x + c * h * w
+                    for ty in ty0..<ty1 {
+                        for tx in 0..<tilesW {
+                            let y0 = 2 * ty - 1, x0 = 2 * tx - 1
+                            let interior = y0 >= 0 && y0 + 3 < h && x0 >= 0 && x0 + 3 < w
+                            let origin = plane + y0 * w + x0
+                            @inline(__always) func at(_ i: Int, _ j: Int) -> Float {
+                                if interior { return origin[i * w + j] }
+                                let iy = y0 + i, ix = x0 + j
+                                return (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0
+                            }
+                            let d00 = at(0, 0), d01 = at(0, 1), d02 = at(0, 2), d03 = at(0, 3)
+                            let d10 = at(1, 0), d11 = at(1, 1), d12 = at(1, 2), d13 = at(1, 3)
+                            let d20 = at(2, 0), d21 = at(2, 1), d22 = at(2, 2), d23 = at(2, 3)
+                            let d30 = at(3, 0), d31 = at(3, 1), d32 = at(3, 2), d33 = at(3, 3)
+                            // Bᵀ·d (rows), then ·B (columns).
+                            let r00 = d00 - d20, r10 = d10 + d20, r20 = d20 - d10, r30 = d10 - d30
+                            let r01 = d01 - d21, r11 = d11 + d21, r21 = d21 - d11, r31 = d11 - d31
+                            let r02 = d02 - d22, r12 = d12 + d22, r22 = d22 - d12, r32 = d12 - d32
+                            let r03 = d03 - d23, r13 = d13 + d23, r23 = d23 - d13, r33 = d13 - d33
+                            let base = c * tiles + (ty - ty0) * tilesW + tx, stride = cin * tiles
+                            v[0 * stride + base] = r00 - r02
+                            v[1 * stride + base] = r01 + r02
+                            v[2 * stride + base] = r02 - r01
+                            v[3 * stride + base] = r01 - r03
+                            v[4 * stride + base] = r10 - r12
+                            v[5 * stride + base] = r11 + r12
+                            v[6 * stride + base] = r12 - r11
+                            v[7 * stride + base] = r11 - r13
+                            v[8 * stride + base] = r20 - r22
+                            v[9 * stride + base] = r21 + r22
+                            v[10 * stride + base] = r22 - r21
+                            v[11 * stride + base] = r21 - r23
+                            v[12 * stride + base] = r30 - r32
+                            v[13 * stride + base] = r31 + r32
+                            v[14 * stride + base] = r32 - r31
+                            v[15 * stride + base] = r31 - r33
                         }
-                        let d00 = at(0, 0), d01 = at(0, 1), d02 = at(0, 2), d03 = at(0, 3)
-                        let d10 = at(1, 0), d11 = at(1, 1), d12 = at(1, 2), d13 = at(1, 3)
-                        let d20 = at(2, 0), d21 = at(2, 1), d22 = at(2, 2), d23 = at(2, 3)
-                        let d30 = at(3, 0), d31 = at(3, 1), d32 = at(3, 2), d33 = at(3, 3)
-                        // Bᵀ·d (rows), then ·B (columns).
-                        let r00 = d00 - d20, r10 = d10 + d20, r20 = d20 - d10, r30 = d10 - d30
-                        let r01 = d01 - d21, r11 = d11 + d21, r21 = d21 - d11, r31 = d11 - d31
-                        let r02 = d02 - d22, r12 = d12 + d22, r22 = d22 - d12, r32 = d12 - d32
-                        let r03 = d03 - d23, r13 = d13 + d23, r23 = d23 - d13, r33 = d13 - d33
-                        let base = c * tiles + (ty - ty0) * tilesW + tx, stride = cin * tiles
-                        v[0 * stride + base] = r00 - r02
-                        v[1 * stride + base] = r01 + r02
-                        v[2 * stride + base] = r02 - r01
-                        v[3 * stride + base] = r01 - r03
-                        v[4 * stride + base] = r10 - r12
-                        v[5 * stride + base] = r11 + r12
-                        v[6 * stride + base] = r12 - r11
-                        v[7 * stride + base] = r11 - r13
-                        v[8 * stride + base] = r20 - r22
-                        v[9 * stride + base] = r21 + r22
-                        v[10 * stride + base] = r22 - r21
-                        v[11 * stride + base] = r21 - r23
-                        v[12 * stride + base] = r30 - r32
-                        v[13 * stride + base] = r31 + r32
-                        v[14 * stride + base] = r32 - r31
-                        v[15 * stride + base] = r31 - r33
                     }
                 }
             }
-        }
-        // M[ξ] = U[ξ]·V[ξ] for the 16 positions ξ.
-        // Spread over the engine's threads with single-threaded BLAS: no BLAS threads left
-        // spinning while the transforms run.
-        let workers = Swift.min(Engine.threads, 16)
-        Engine.withSingleThreadedBLAS {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for xi in stride(from: worker, to: 16, by: workers) {
-                    sgemm(m: cout, n: tiles, k: cin, a: u + xi * cout * cin, lda: cin,
-                          b: v + xi * cin * tiles, ldb: tiles, c: m + xi * cout * tiles, ldc: tiles)
-                }
-            }
-        }
-        // Y = Aᵀ·M·A, 2×2 per tile, added to the output (which holds the bias).
-        parallelRanges(cout, costPerItem: tiles * 32) { channels in
-            for o in channels {
-                let plane = out + o * h * w
-                for tile in 0..<tiles {
-                    let ty = ty0 + tile / tilesW, tx = tile % tilesW
-                    let stride = cout * tiles, base = o * tiles + tile
-                    let m00 = m[0 * stride + base], m01 = m[1 * stride + base], m02 = m[2 * stride + base], m03 = m[3 * stride + base]
-                    let m10 = m[4 * stride + base], m11 = m[5 * stride + base], m12 = m[6 * stride + base], m13 = m[7 * stride + base]
-                    let m20 = m[8 * stride + base], m21 = m[9 * stride + base], m22 = m[10 * stride + base], m23 = m[11 * stride + base]
-                    let m30 = m[12 * stride + base], m31 = m[13 * stride + base], m32 = m[14 * stride + base], m33 = m[15 * stride + base]
-                    // Aᵀ·M (rows), then ·A (columns).
-                    let s00 = m00 + m10 + m20, s10 = m10 - m20 - m30
-                    let s01 = m01 + m11 + m21, s11 = m11 - m21 - m31
-                    let s02 = m02 + m12 + m22, s12 = m12 - m22 - m32
-                    let s03 = m03 + m13 + m23, s13 = m13 - m23 - m33
-                    let oy = 2 * ty, ox = 2 * tx
-                    let row0 = plane + oy * w
-                    row0[ox] += s00 + s01 + s02
-                    if ox + 1 < w { row0[ox + 1] += s01 - s02 - s03 }
-                    if oy + 1 < h {
-                        let row1 = row0 + w
-                        row1[ox] += s10 + s11 + s12
-                        if ox + 1 < w { row1[ox + 1] += s11 - s12 - s13 }
+            // M[ξ] = U[ξ]·V[ξ] for the 16 positions ξ.
+            // Spread over the engine's threads with single-threaded BLAS: no BLAS threads left
+            // spinning while the transforms run.
+            let workers = Swift.min(Engine.threads, 16)
+            Engine.withSingleThreadedBLAS {
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for xi in stride(from: worker, to: 16, by: workers) {
+                        sgemm(m: cout, n: tiles, k: cin, a: u + xi * cout * cin, lda: cin,
+                              b: v + xi * cin * tiles, ldb: tiles, c: m + xi * cout * tiles, ldc: tiles,
+                          counted: false)
                     }
                 }
             }
+            // Y = Aᵀ·M·A, 2×2 per tile, added to the output (which holds the bias).
+            parallelRanges(cout, costPerItem: tiles * 32) { channels in
+                for o in channels {
+                    let plane = out + o * h * w
+                    for tile in 0..<tiles {
+                        let ty = ty0 + tile / tilesW, tx = tile % tilesW
+                        let stride = cout * tiles, base = o * tiles + tile
+                        let m00 = m[0 * stride + base], m01 = m[1 * stride + base], m02 = m[2 * stride + base], m03 = m[3 * stride + base]
+                        let m10 = m[4 * stride + base], m11 = m[5 * stride + base], m12 = m[6 * stride + base], m13 = m[7 * stride + base]
+                        let m20 = m[8 * stride + base], m21 = m[9 * stride + base], m22 = m[10 * stride + base], m23 = m[11 * stride + base]
+                        let m30 = m[12 * stride + base], m31 = m[13 * stride + base], m32 = m[14 * stride + base], m33 = m[15 * stride + base]
+                        // Aᵀ·M (rows), then ·A (columns).
+                        let s00 = m00 + m10 + m20, s10 = m10 - m20 - m30
+                        let s01 = m01 + m11 + m21, s11 = m11 - m21 - m31
+                        let s02 = m02 + m12 + m22, s12 = m12 - m22 - m32
+                        let s03 = m03 + m13 + m23, s13 = m13 - m23 - m33
+                        let oy = 2 * ty, ox = 2 * tx
+                        let row0 = plane + oy * w
+                        row0[ox] += s00 + s01 + s02
+                        if ox + 1 < w { row0[ox + 1] += s01 - s02 - s03 }
+                        if oy + 1 < h {
+                            let row1 = row0 + w
+                            row1[ox] += s10 + s11 + s12
+                            if ox + 1 < w { row1[ox + 1] += s11 - s12 - s13 }
+                        }
+                    }
+                }
+            }
+            ty0 = ty1
         }
-        ty0 = ty1
-    }
     }
 }
 
