@@ -10,6 +10,7 @@ packages=(
   libpng-dev libjpeg-dev # image I/O
   pkg-config
   python3-zmq python3-protobuf  # the example external reasoner worker
+  python3-venv           # the demo-world tests run in .venv-test
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds, runs every test (serially, so that
-# swift test prints its own closing summary).
+# The whole test suite: installs what is missing, runs the demo-world Python tests, then builds and
+# runs every Swift test (serially, so that swift test prints its own closing summary last).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ ! -x .venv-test/bin/python ]; then
+  /usr/bin/python3 -m venv .venv-test
+fi
+.venv-test/bin/pip install -q -r tools/requirements.txt
+.venv-test/bin/python -m pytest -q tools/demoworld/tests
 swift build --build-tests
 swift test --skip-build "$@"

@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 import pytest
-import torch
+
+torch = pytest.importorskip("torch", reason="the training tests need tools/requirements-reference.txt")
 
 from tools.demoworld.palette import BACKGROUND_COLORS, OBJECT_COLORS
 from tools.demoworld.render import render
