@@ -74,13 +74,15 @@ extension BusBenchmark {
         let worker = try ZMQContext.shared.socket(.dealer)
         try worker.connect(bound)
         try worker.send(MajordomoProtocol.workerReady(service: service))
+        let requestID = UUID().uuidString
+        let reply = try replyBody(options, requestID: requestID)
         let echo = Thread {
-            // Echoes REQUEST bodies as FINALs until the broker sends DISCONNECT; then closes.
+            // Answers each REQUEST with a FINAL until the broker sends DISCONNECT; then closes.
             typealias Command = MajordomoProtocol.WorkerCommand
             while let frames = try? worker.receive(), frames.count >= 2,
                   frames[1] != Data([Command.disconnect.rawValue]) {
                 if frames[1] == Data([Command.request.rawValue]), frames.count >= 5 {
-                    try? worker.send(MajordomoProtocol.workerReply(final: true, clientAddress: frames[2], body: Array(frames[4...])))
+                    try? worker.send(MajordomoProtocol.workerReply(final: true, clientAddress: frames[2], body: [reply]))
                 } else {
                     try? worker.send(MajordomoProtocol.workerSignal(.heartbeat))
                 }
@@ -88,7 +90,7 @@ extension BusBenchmark {
             worker.close()
         }
         echo.start()
-        let body = try envelopeBody(options)
+        let body = try envelopeBody(options, requestID: requestID)
         let samples = try await onThread("lucid.bench.mdp") { () -> Samples in
             let client = try ZMQContext.shared.socket(.dealer)
             defer { client.close() }

@@ -169,10 +169,18 @@ public enum BusBenchmark {
     }
 
     /// A request envelope around the benchmark payload, as an RPC client would send it.
-    static func envelopeBody(_ options: Options) throws -> Data {
+    static func envelopeBody(_ options: Options, requestID: String = UUID().uuidString) throws -> Data {
         var envelope = Lucid_V1_RequestEnvelope()
         envelope.method = "Echo"
-        envelope.requestID = UUID().uuidString
+        envelope.requestID = requestID
+        envelope.payload = payload(options)
+        return try envelope.serializedData()
+    }
+
+    /// The reply envelope an RPC worker would answer `requestID` with, around the payload.
+    static func replyBody(_ options: Options, requestID: String) throws -> Data {
+        var envelope = Lucid_V1_ReplyEnvelope()
+        envelope.requestID = requestID
         envelope.payload = payload(options)
         return try envelope.serializedData()
     }

@@ -23,6 +23,9 @@ import Logging
 /// - **Size limit**: a request or reply whose body exceeds `maxMessageSize` bytes is not forwarded;
 ///   the client gets FINAL RESOURCE_EXHAUSTED. Frames beyond twice that size are refused by libzmq
 ///   itself (ZMQ_MAXMSGSIZE, tcp:// and ipc:// only), which drops the sending connection.
+/// - **Stray replies**: when a request carried an envelope with a request id, a one-frame reply
+///   whose ReplyEnvelope names a different request id (e.g. a worker answering a cancel notice) is
+///   dropped, so workers must answer envelopes with a ReplyEnvelope of the same request id.
 /// - **Malformed input** (wrong header, unknown command, too few frames) is logged and dropped.
 ///
 /// Broker errors reach clients as MDP FINAL messages whose one body frame is a
