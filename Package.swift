@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 // LucidDrag: semantic-aware drag-based image editing, as services that talk protobuf over ZeroMQ.
+// Libraries depend one way: services → method → models → tensor; everything may use bus and proto.
 import PackageDescription
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 
 let package = Package(
     name: "LucidDrag",
@@ -25,6 +30,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // MARK: Contract and bus
+
+        // The .proto contract (Shared/Protos) compiled to Swift by scripts/generate-protos.sh.
+        .target(name: "LucidProto", dependencies: [swiftProtobuf], path: "Shared/LucidProto"),
+        // libzmq's C API (Debian libzmq3-dev) as a Swift module.
+        .systemLibrary(name: "CZeroMQ", path: "Shared/CZeroMQ"),
+        // The service bus: ZeroMQ wrapper, Majordomo 0.2 broker/worker/client, typed RPC over protobuf.
+        .target(name: "LucidBus", dependencies: ["CZeroMQ", "LucidProto", logging], path: "Shared/LucidBus"),
+        // What every service process shares: configuration from flags/env, signals, lifecycle, Health.
+        .target(
+            name: "LucidService",
+            dependencies: ["LucidBus", "LucidProto", logging, argumentParser],
+            path: "Shared/LucidService"
+        ),
+
+        // MARK: Tensor engine and models
+
         // Debian's OpenBLAS (libopenblas-dev): CBLAS sgemm and thread-count control.
         .systemLibrary(name: "COpenBLAS", path: "Shared/COpenBLAS"),
         // Vectorised C kernels (exp, SiLU, GELU, softmax rows), built at -O3 even in debug builds.
@@ -36,20 +58,13 @@ let package = Package(
             path: "Shared/LucidTensor",
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
-        // Forward values and finite-difference gradient checks of every tensor op.
-        .testTarget(name: "LucidTensorTests", dependencies: ["LucidTensor"], path: "Tests/LucidTensorTests"),
         // Stable Diffusion 1.x on LucidTensor: module tree, safetensors, diffusers folders, CLIP, UNet, VAE, DDIM.
         .target(name: "LucidModels", dependencies: ["LucidTensor"], path: "Shared/LucidModels"),
-        // Loading errors, tokenizer, scheduler and model parity against the PyTorch/diffusers fixtures.
-        .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels"], path: "Tests/LucidModelsTests"),
         // The engine benchmark (`luciddrag bench engine`): Swift rows, the PyTorch twin, the table.
         .target(name: "LucidBench", dependencies: ["LucidTensor", "LucidModels"], path: "Shared/LucidBench"),
-        // The .proto contract (Shared/Protos) compiled to Swift by scripts/generate-protos.sh.
-        .target(
-            name: "LucidProto",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            path: "Shared/LucidProto"
-        ),
+
+        // MARK: Images and the reasoner
+
         // PNG (libpng simplified API) and JPEG (libjpeg) in memory, with C-side error handling.
         .target(
             name: "CImageCodecs",
@@ -57,47 +72,19 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png"), .linkedLibrary("jpeg")]
         ),
         // 8-bit grey/RGB images and masks: codecs, decoding from the contract, resizing.
-        .target(
-            name: "LucidImage",
-            dependencies: ["CImageCodecs", "LucidProto"],
-            path: "Shared/LucidImage"
-        ),
-        .testTarget(
-            name: "LucidImageTests",
-            dependencies: ["LucidImage", "LucidProto"],
-            path: "Tests/LucidImageTests"
-        ),
+        .target(name: "LucidImage", dependencies: ["CImageCodecs", "LucidProto"], path: "Shared/LucidImage"),
         // The reasoner's backends: built-in (geometry), OpenAI-compatible (HTTP), fallback between them.
         .target(
             name: "LucidReasoning",
-            dependencies: ["LucidImage", "LucidProto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LucidImage", "LucidProto", logging],
             path: "Shared/LucidReasoning",
             resources: [.copy("Prompts")]
-        ),
-        .testTarget(
-            name: "LucidReasoningTests",
-            dependencies: ["LucidReasoning", "LucidImage", "LucidProto", .product(name: "Logging", package: "swift-log")],
-            path: "Tests/LucidReasoningTests"
         ),
         // The reasoner as a bus service: the Reason handler and backend settings from flags/env/config file.
         .target(
             name: "LucidReasonerService",
-            dependencies: [
-                "LucidReasoning", "LucidBus", "LucidService", "LucidProto",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["LucidReasoning", "LucidBus", "LucidService", "LucidProto", logging, argumentParser],
             path: "Shared/LucidReasonerService"
-        ),
-        // The reasoner service behind a real broker: Swift and Python workers, bad inputs, fallback.
-        .testTarget(
-            name: "ReasonerServiceTests",
-            dependencies: [
-                "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/ReasonerServiceTests"
         ),
         // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
         .target(
@@ -105,98 +92,78 @@ let package = Package(
             dependencies: ["LucidReasoning", "LucidImage", "LucidProto"],
             path: "Shared/LucidReasoningBench"
         ),
-        .testTarget(
-            name: "LucidReasoningBenchTests",
-            dependencies: ["LucidReasoningBench", "LucidReasoning", "LucidImage", "LucidProto"],
-            path: "Tests/LucidReasoningBenchTests"
-        ),
-        // libzmq's C API (Debian libzmq3-dev) as a Swift module.
-        .systemLibrary(name: "CZeroMQ", path: "Shared/CZeroMQ"),
-        // The service bus: ZeroMQ wrapper, Majordomo 0.2 broker/worker/client, typed RPC over protobuf.
-        .target(
-            name: "LucidBus",
+
+        // MARK: Executables
+
+        // The command-line client: embedded serving, client calls, benchmarks.
+        .executableTarget(
+            name: "luciddrag",
             dependencies: [
-                "CZeroMQ",
-                "LucidProto",
-                .product(name: "Logging", package: "swift-log"),
+                "LucidService", "LucidBus", "LucidProto", "LucidReasoning", "LucidReasoningBench",
+                "LucidReasonerService", "LucidBench", argumentParser,
             ],
-            path: "Shared/LucidBus"
-        ),
-        // The bus with real sockets on inproc://, ipc:// and tcp://.
-        .testTarget(
-            name: "LucidBusTests",
-            dependencies: ["LucidBus", "LucidProto"],
-            path: "Tests/LucidBusTests"
-        ),
-        // What every service process shares: configuration from flags/env, signals, lifecycle, Health.
-        .target(
-            name: "LucidService",
-            dependencies: [
-                "LucidBus",
-                "LucidProto",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Shared/LucidService"
+            path: "Services/luciddrag"
         ),
         // The gateway process: the Majordomo broker and the lucid.v1.Gateway service.
-        .executableTarget(
-            name: "luciddrag-gateway",
-            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Services/luciddrag-gateway"
-        ),
+        .executableTarget(name: "luciddrag-gateway", dependencies: ["LucidService", argumentParser], path: "Services/luciddrag-gateway"),
         // A lucid.v1.Reasoner worker process.
         .executableTarget(
             name: "luciddrag-reasoner",
-            dependencies: [
-                "LucidService", "LucidReasonerService", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["LucidService", "LucidReasonerService", argumentParser],
             path: "Services/luciddrag-reasoner"
         ),
         // A lucid.v1.Sampler worker process.
-        .executableTarget(
-            name: "luciddrag-sampler",
-            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Services/luciddrag-sampler"
-        ),
+        .executableTarget(name: "luciddrag-sampler", dependencies: ["LucidService", argumentParser], path: "Services/luciddrag-sampler"),
         // A lucid.v1.Discriminator worker process.
         .executableTarget(
             name: "luciddrag-discriminator",
-            dependencies: ["LucidService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LucidService", argumentParser],
             path: "Services/luciddrag-discriminator"
         ),
         // A worker that echoes or sleeps on demand, for tests that kill worker processes mid-request.
         .executableTarget(
             name: "lucid-bus-testworker",
-            dependencies: [
-                "LucidService", "LucidBus",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
+            dependencies: ["LucidService", "LucidBus", argumentParser, swiftProtobuf],
             path: "Services/lucid-bus-testworker"
         ),
+
+        // MARK: Tests
+
+        // The bus with real sockets on inproc://, ipc:// and tcp://.
+        .testTarget(name: "LucidBusTests", dependencies: ["LucidBus", "LucidProto"], path: "Tests/LucidBusTests"),
         // Service configuration and lifecycle, in process.
         .testTarget(name: "LucidServiceTests", dependencies: ["LucidService"], path: "Tests/LucidServiceTests"),
         // Real service processes on real sockets, and the C client of the contract.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LucidService", "LucidBus", "LucidProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["LucidService", "LucidBus", "LucidProto", swiftProtobuf],
             path: "Tests/IntegrationTests"
         ),
-        // The command-line client: embedded serving, client calls, benchmarks.
-        .executableTarget(
-            name: "luciddrag",
+        // Forward values and finite-difference gradient checks of every tensor op.
+        .testTarget(name: "LucidTensorTests", dependencies: ["LucidTensor"], path: "Tests/LucidTensorTests"),
+        // Loading errors, tokenizer, scheduler and model parity against the PyTorch/diffusers fixtures.
+        .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels"], path: "Tests/LucidModelsTests"),
+        // Codecs on real files, decoding from the contract, resizing.
+        .testTarget(name: "LucidImageTests", dependencies: ["LucidImage", "LucidProto"], path: "Tests/LucidImageTests"),
+        // The built-in backend, input validation, and the OpenAI backend against a scripted HTTP server.
+        .testTarget(
+            name: "LucidReasoningTests",
+            dependencies: ["LucidReasoning", "LucidImage", "LucidProto", logging],
+            path: "Tests/LucidReasoningTests"
+        ),
+        // The reasoner service behind a real broker: Swift and Python workers, bad inputs, fallback.
+        .testTarget(
+            name: "ReasonerServiceTests",
             dependencies: [
-                "LucidService",
-                "LucidBus",
-                "LucidProto",
-                "LucidReasoning",
-                "LucidReasoningBench",
-                "LucidReasonerService",
-                "LucidBench",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto", argumentParser, logging,
             ],
-            path: "Services/luciddrag"
+            path: "Tests/ReasonerServiceTests"
+        ),
+        // The reasoner benchmark's scoring on small task folders.
+        .testTarget(
+            name: "LucidReasoningBenchTests",
+            dependencies: ["LucidReasoningBench", "LucidReasoning", "LucidImage", "LucidProto"],
+            path: "Tests/LucidReasoningBenchTests"
         ),
     ],
     swiftLanguageModes: [.v5]
