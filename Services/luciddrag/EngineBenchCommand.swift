@@ -19,7 +19,7 @@ struct EngineBenchCommand: ParsableCommand {
     @Option(name: .customLong("row"), help: "Run only rows whose name contains this (repeatable).")
     var rows: [String] = []
     @Option(help: "Python interpreter with torch and diffusers for the PyTorch twin.")
-    var python = ProcessInfo.processInfo.environment["LUCID_REF_PYTHON"] ?? "/work/.venv-ref/bin/python"
+    var python = ProcessInfo.processInfo.environment["LUCID_REF_PYTHON"] ?? ".venv-ref/bin/python"
     @Flag(help: "Skip the PyTorch twin.")
     var noReference = false
     @Option(help: "Largest share of one CPU other processes may use while a row is timed.")

@@ -13,7 +13,7 @@ public struct EngineBenchOptions: Sendable {
     /// Only rows whose name contains one of these (all rows when empty).
     public var rowFilters: [String] = []
     /// Python interpreter for the PyTorch twin; nil skips the reference.
-    public var python: String? = "/work/.venv-ref/bin/python"
+    public var python: String? = ".venv-ref/bin/python"
     /// The twin script.
     public var referenceScript = "Benchmarks/reference/engine_bench.py"
     /// Other processes may use at most this fraction of one CPU while a row is timed.
