@@ -10,4 +10,4 @@ fi
 .venv-test/bin/pip install -q -r tools/requirements.txt
 .venv-test/bin/python -m pytest -q tools/demoworld/tests
 swift build --build-tests
-swift test --skip-build "$@"
+swift test --skip-build --disable-swift-testing "$@"
