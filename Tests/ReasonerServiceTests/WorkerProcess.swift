@@ -43,7 +43,7 @@ final class WorkerProcess {
         let bundle = Bundle.main.bundleURL
         guard let binary = [bundle, bundle.deletingLastPathComponent()].map({ $0.appendingPathComponent(name) })
             .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("\(name) is not built; run `swift build --build-tests` first")
+            throw MissingExecutable(name: name)
         }
         return binary
     }
@@ -90,4 +90,10 @@ func closedPort() -> Int {
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A test needs an executable of the package that is not built next to the test bundle.
+struct MissingExecutable: Error, CustomStringConvertible {
+    let name: String
+    var description: String { "\(name) is not built; run `swift build --build-tests` first" }
 }
