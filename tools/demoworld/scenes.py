@@ -167,10 +167,11 @@ def write_scenes(out: str, count: int, seed: int, size: int = 128) -> list[dict]
     return records
 
 
-def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description="Generate seeded demo-world scenes (PNG + JSON + masks).")
-    p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--count", type=int, required=True, help="number of scenes")
+def parse_generation_args(description: str, out_help: str, count_help: str, argv=None) -> argparse.Namespace:
+    """The command line every generator shares: ``--out``, ``--count``, ``--seed``, ``--size``, checked."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--out", required=True, help=out_help)
+    p.add_argument("--count", type=int, required=True, help=count_help)
     p.add_argument("--seed", type=int, default=0, help="run seed")
     p.add_argument("--size", type=int, default=128, help="image side in pixels (>= 128)")
     a = p.parse_args(argv)
@@ -178,6 +179,12 @@ def main(argv=None) -> None:
         p.error("--size must be at least 128")
     if a.count < 0:
         p.error("--count must be non-negative")
+    return a
+
+
+def main(argv=None) -> None:
+    a = parse_generation_args("Generate seeded demo-world scenes (PNG + JSON + masks).", "output folder",
+                              "number of scenes", argv)
     write_scenes(a.out, a.count, a.seed, a.size)
     print(f"wrote {a.count} scenes to {a.out}")
 

@@ -17,7 +17,6 @@ Transformations act about the object's centre ``c``:
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -27,7 +26,8 @@ import numpy as np
 from scipy import ndimage
 
 from .render import Scene, render
-from .scenes import ANGLE_RANGES, caption, fits, mask_bbox, random_scene, save_png, scene_seed
+from .scenes import (ANGLE_RANGES, caption, fits, mask_bbox, parse_generation_args, random_scene, save_png,
+                     scene_seed)
 from .palette import size_word
 from .shapes import SHAPES, ObjectSpec
 
@@ -341,16 +341,8 @@ def write_tasks(out: str, count: int, seed: int, size: int = 128) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description="Generate seeded demo-world drag tasks with ground truth.")
-    p.add_argument("--out", required=True, help="output folder (one sub-folder per task)")
-    p.add_argument("--count", type=int, required=True, help="number of tasks")
-    p.add_argument("--seed", type=int, default=0, help="run seed")
-    p.add_argument("--size", type=int, default=128, help="image side in pixels (>= 128)")
-    a = p.parse_args(argv)
-    if a.size < 128:
-        p.error("--size must be at least 128")
-    if a.count < 0:
-        p.error("--count must be non-negative")
+    a = parse_generation_args("Generate seeded demo-world drag tasks with ground truth.",
+                              "output folder (one sub-folder per task)", "number of tasks", argv)
     records = write_tasks(a.out, a.count, a.seed, a.size)
     amb = sum(r["ambiguous"] for r in records)
     print(f"wrote {len(records)} tasks to {a.out} ({amb} ambiguous)")

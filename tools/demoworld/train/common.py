@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -24,6 +25,25 @@ def seed_everything(seed: int) -> torch.Generator:
 
 def limit_threads(threads: int) -> None:
     torch.set_num_threads(max(threads, 1))
+
+
+def add_run_arguments(p: argparse.ArgumentParser, *, steps: int, batch: int, lr: float, scenes: int, seed: int,
+                      save_every: int) -> None:
+    """The arguments every training run shares, with that run's defaults."""
+    p.add_argument("--steps", type=int, default=steps)
+    p.add_argument("--batch", type=int, default=batch)
+    p.add_argument("--lr", type=float, default=lr)
+    p.add_argument("--scenes", type=int, default=scenes, help="training scenes (rendered once, kept in memory)")
+    p.add_argument("--seed", type=int, default=seed)
+    p.add_argument("--save-every", type=int, default=save_every)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--checkpoints", default=None, help="checkpoint folder (default OUT/../checkpoints)")
+    p.add_argument("--resume", action="store_true")
+
+
+def checkpoint_dir(args: argparse.Namespace) -> str:
+    """``--checkpoints``, or ``checkpoints/`` beside the model folder ``--out``."""
+    return args.checkpoints or os.path.join(os.path.dirname(os.path.abspath(args.out)), "checkpoints")
 
 
 class SceneBank:

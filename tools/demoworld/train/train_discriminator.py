@@ -22,7 +22,8 @@ from diffusers import AutoencoderKL, DDPMScheduler
 from ..render import render
 from ..scenes import random_scene, scene_seed
 from .artifacts import damaged
-from .common import Log, limit_threads, load_checkpoint, save_checkpoint, seed_everything
+from .common import (Log, add_run_arguments, checkpoint_dir, limit_threads, load_checkpoint, save_checkpoint,
+                     seed_everything)
 from .discriminator import LatentDiscriminator
 from .train_unet import SCHEDULE
 
@@ -85,21 +86,13 @@ def evaluate(model: LatentDiscriminator, real, fake, schedule, seed: int = 0) ->
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world latent discriminator.")
     p.add_argument("--out", required=True, help="model folder holding vae/")
-    p.add_argument("--steps", type=int, default=3000)
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--lr", type=float, default=2e-4)
-    p.add_argument("--scenes", type=int, default=1500)
+    add_run_arguments(p, steps=3000, batch=32, lr=2e-4, scenes=1500, seed=3, save_every=250)
     p.add_argument("--fakes-per-scene", type=int, default=2)
     p.add_argument("--eval-scenes", type=int, default=200)
-    p.add_argument("--seed", type=int, default=3)
-    p.add_argument("--save-every", type=int, default=250)
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--checkpoints", default=None)
-    p.add_argument("--resume", action="store_true")
     a = p.parse_args(argv)
     limit_threads(a.threads)
     gen = seed_everything(a.seed)
-    ckpt_dir = a.checkpoints or os.path.join(os.path.dirname(os.path.abspath(a.out)), "checkpoints")
+    ckpt_dir = checkpoint_dir(a)
     ckpt = os.path.join(ckpt_dir, "discriminator.pt")
     log = Log(os.path.join(ckpt_dir, "discriminator.log"))
     vae = AutoencoderKL.from_pretrained(os.path.join(a.out, "vae")).eval()

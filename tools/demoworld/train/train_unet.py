@@ -19,7 +19,8 @@ import torch.nn.functional as F
 from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-from .common import Log, SceneBank, limit_threads, load_checkpoint, save_checkpoint, seed_everything
+from .common import (Log, SceneBank, add_run_arguments, checkpoint_dir, limit_threads, load_checkpoint,
+                     save_checkpoint, seed_everything)
 from .tokenizer import MAX_LENGTH
 
 TEXT_CONFIG = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=3, num_attention_heads=4,
@@ -65,20 +66,12 @@ def encode_bank(vae: AutoencoderKL, bank: SceneBank, batch: int = 32) -> tuple[t
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world UNet and text encoder.")
     p.add_argument("--out", required=True, help="model folder holding tokenizer/ and vae/")
-    p.add_argument("--steps", type=int, default=20000)
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--lr", type=float, default=3e-4)
-    p.add_argument("--scenes", type=int, default=4000)
-    p.add_argument("--seed", type=int, default=2)
-    p.add_argument("--save-every", type=int, default=500)
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--cache", default=None)
-    p.add_argument("--checkpoints", default=None)
-    p.add_argument("--resume", action="store_true")
+    add_run_arguments(p, steps=20000, batch=32, lr=3e-4, scenes=4000, seed=2, save_every=500)
+    p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
     a = p.parse_args(argv)
     limit_threads(a.threads)
     gen = seed_everything(a.seed)
-    ckpt_dir = a.checkpoints or os.path.join(os.path.dirname(os.path.abspath(a.out)), "checkpoints")
+    ckpt_dir = checkpoint_dir(a)
     ckpt = os.path.join(ckpt_dir, "unet.pt")
     log = Log(os.path.join(ckpt_dir, "unet.log"))
     tokenizer = CLIPTokenizer.from_pretrained(os.path.join(a.out, "tokenizer"))

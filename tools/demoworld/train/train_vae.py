@@ -18,7 +18,8 @@ import torch
 import torch.nn.functional as F
 from diffusers import AutoencoderKL
 
-from .common import Log, SceneBank, limit_threads, load_checkpoint, save_checkpoint, seed_everything
+from .common import (Log, SceneBank, add_run_arguments, checkpoint_dir, limit_threads, load_checkpoint,
+                     save_checkpoint, seed_everything)
 
 VAE_CONFIG = dict(in_channels=3, out_channels=3, latent_channels=4, layers_per_block=1, norm_num_groups=16,
                   down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
@@ -56,22 +57,14 @@ def evaluate(vae: AutoencoderKL, bank: SceneBank, batch: int = 16) -> tuple[floa
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world VAE.")
     p.add_argument("--out", required=True, help="model folder; the VAE goes to OUT/vae")
-    p.add_argument("--steps", type=int, default=6000)
-    p.add_argument("--batch", type=int, default=16)
-    p.add_argument("--lr", type=float, default=3e-4)
+    add_run_arguments(p, steps=6000, batch=16, lr=3e-4, scenes=4000, seed=1, save_every=250)
     p.add_argument("--kl-weight", type=float, default=1e-6)
-    p.add_argument("--scenes", type=int, default=4000, help="training scenes (rendered once, kept in memory)")
     p.add_argument("--eval-scenes", type=int, default=200)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--save-every", type=int, default=250)
-    p.add_argument("--threads", type=int, default=2)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
-    p.add_argument("--checkpoints", default=None, help="checkpoint folder (default OUT/../checkpoints)")
-    p.add_argument("--resume", action="store_true")
     a = p.parse_args(argv)
     limit_threads(a.threads)
     gen = seed_everything(a.seed)
-    ckpt_dir = a.checkpoints or os.path.join(os.path.dirname(os.path.abspath(a.out)), "checkpoints")
+    ckpt_dir = checkpoint_dir(a)
     ckpt = os.path.join(ckpt_dir, "vae.pt")
     log = Log(os.path.join(ckpt_dir, "vae.log"))
     bank = SceneBank(a.scenes, a.seed, cache_dir=a.cache)
