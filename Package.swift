@@ -129,6 +129,8 @@ let package = Package(
 
         // MARK: Tests
 
+        // What the tests that start real processes share: child processes with logs, free TCP ports.
+        .target(name: "LucidTestSupport", path: "Tests/LucidTestSupport"),
         // The bus with real sockets on inproc://, ipc:// and tcp://.
         .testTarget(name: "LucidBusTests", dependencies: ["LucidBus", "LucidProto"], path: "Tests/LucidBusTests"),
         // Service configuration and lifecycle, in process.
@@ -136,7 +138,7 @@ let package = Package(
         // Real service processes on real sockets, and the C client of the contract.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LucidService", "LucidBus", "LucidProto", swiftProtobuf],
+            dependencies: ["LucidService", "LucidBus", "LucidProto", "LucidTestSupport", swiftProtobuf],
             path: "Tests/IntegrationTests"
         ),
         // Forward values and finite-difference gradient checks of every tensor op.
@@ -148,14 +150,15 @@ let package = Package(
         // The built-in backend, input validation, and the OpenAI backend against a scripted HTTP server.
         .testTarget(
             name: "LucidReasoningTests",
-            dependencies: ["LucidReasoning", "LucidImage", "LucidProto", logging],
+            dependencies: ["LucidReasoning", "LucidImage", "LucidProto", "LucidTestSupport", logging],
             path: "Tests/LucidReasoningTests"
         ),
         // The reasoner service behind a real broker: Swift and Python workers, bad inputs, fallback.
         .testTarget(
             name: "ReasonerServiceTests",
             dependencies: [
-                "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto", argumentParser, logging,
+                "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto", "LucidTestSupport",
+                argumentParser, logging,
             ],
             path: "Tests/ReasonerServiceTests"
         ),

@@ -1,6 +1,7 @@
 // The `luciddrag` command as a user runs it: demo, serve with outside clients and workers, health.
 import Foundation
 import LucidBus
+import LucidTestSupport
 import XCTest
 
 final class CommandLineTests: XCTestCase {

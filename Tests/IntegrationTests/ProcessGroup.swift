@@ -3,6 +3,7 @@
 import Foundation
 import LucidBus
 import LucidProto
+import LucidTestSupport
 import XCTest
 
 /// Heartbeat flags for every process of a test: dead workers are found within about 600 ms.

@@ -4,6 +4,7 @@
 import Foundation
 import LucidBus
 import LucidProto
+import LucidTestSupport
 import XCTest
 
 final class ServiceProcessTests: XCTestCase {

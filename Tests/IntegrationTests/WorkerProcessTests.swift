@@ -4,6 +4,7 @@ import Foundation
 import LucidBus
 import LucidProto
 import SwiftProtobuf
+import LucidTestSupport
 import XCTest
 
 final class WorkerProcessTests: XCTestCase {

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import LucidProto
 @testable import LucidReasoning
+import LucidTestSupport
 import XCTest
 
 final class OpenAIBackendTests: XCTestCase {
@@ -130,7 +131,7 @@ final class OpenAIBackendTests: XCTestCase {
 
     func testARefusedConnectionFallsBack() async throws {
         var configuration = configuration("success")
-        configuration.baseURL = URL(string: "http://127.0.0.1:\(FixtureServer.closedPort())/v1")!
+        configuration.baseURL = URL(string: "http://127.0.0.1:\(try TCPPort.free())/v1")!
         let backend = FallbackBackend(primary: try OpenAIBackend(configuration: configuration, logger: quiet), fallback: BuiltinBackend(), logger: quiet)
         let answer = try await backend.reason(input())
         XCTAssertTrue(answer.fellBack)

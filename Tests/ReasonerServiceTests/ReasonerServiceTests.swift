@@ -7,6 +7,7 @@ import LucidImage
 import LucidProto
 import LucidReasonerService
 import LucidReasoning
+import LucidTestSupport
 import XCTest
 
 final class ReasonerServiceTests: XCTestCase {
@@ -44,9 +45,10 @@ final class ReasonerServiceTests: XCTestCase {
     }
 
     func testTheOpenAIBackendWithAnUnreachableServerFallsBackThroughTheService() async throws {
+        let closedPort = try TCPPort.free()
         let worker = try WorkerProcess.swift(
             endpoint: endpoint, heartbeat: heartbeat, in: directory,
-            extra: ["--backend", "openai", "--openai-base-url", "http://127.0.0.1:\(closedPort())/v1",
+            extra: ["--backend", "openai", "--openai-base-url", "http://127.0.0.1:\(closedPort)/v1",
                     "--openai-model", "absent", "--openai-attempts", "1"])
         let answer = try await reason(Requests.rightEdgeDrag(count: 3))
         assertWellFormed(answer, count: 3)

@@ -5,9 +5,9 @@ import Foundation
 import Glibc
 #endif
 
-enum TCPPort {
+public enum TCPPort {
     /// Binds 127.0.0.1:0, reads back the port the kernel chose, and releases it.
-    static func free() throws -> Int {
+    public static func free() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         defer { close(fd) }
