@@ -12,7 +12,7 @@ from tools.demoworld.render import render
 from tools.demoworld.scenes import caption, random_scene, scene_seed
 from tools.demoworld.shapes import SHAPES
 from tools.demoworld.train.artifacts import ARTIFACTS, damaged
-from tools.demoworld.train.discriminator import LatentDiscriminator
+from tools.demoworld.train.discriminator import WEIGHTS_NAME, LatentDiscriminator
 from tools.demoworld.train.tokenizer import EDIT_WORDS, write_tokenizer
 from tools.demoworld.train.train_discriminator import roc_auc
 
@@ -91,6 +91,6 @@ def test_a_resumed_discriminator_run_ends_exactly_where_an_uninterrupted_one_doe
     with open(tmp_path / "resumed" / "checkpoints" / "discriminator.log") as f:
         events = [json.loads(line) for line in f]
     assert {"event": "resumed", "step": 2} in [{k: e[k] for k in ("event", "step") if k in e} for e in events]
-    a = load_file(str(tmp_path / "straight" / "model" / "discriminator" / "model.safetensors"))
-    b = load_file(str(tmp_path / "resumed" / "model" / "discriminator" / "model.safetensors"))
+    a = load_file(str(tmp_path / "straight" / "model" / "discriminator" / WEIGHTS_NAME))
+    b = load_file(str(tmp_path / "resumed" / "model" / "discriminator" / WEIGHTS_NAME))
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

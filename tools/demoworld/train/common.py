@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import time
@@ -72,6 +73,25 @@ class SceneBank:
         """Images as float tensors in [-1, 1], shape (B, 3, H, W)."""
         x = torch.from_numpy(self.images[index.numpy()]).float() / 127.5 - 1.0
         return x.permute(0, 3, 1, 2).contiguous()
+
+    def crops(self, index: torch.Tensor, side: int, generator: torch.Generator) -> torch.Tensor:
+        """A random ``side``-pixel square patch of each indexed image, in [-1, 1], shape (B, 3, side, side)."""
+        x = self.batch(index)
+        if side >= self.size:
+            return x
+        corners = torch.randint(self.size - side + 1, (len(index), 2), generator=generator).tolist()
+        return torch.stack([img[:, y:y + side, x0:x0 + side] for img, (y, x0) in zip(x, corners)])
+
+
+def cosine_schedule(optimizer: torch.optim.Optimizer, steps: int, warmup: int = 100,
+                    floor: float = 0.1) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up over ``warmup`` steps, then a cosine from the base rate down to ``floor`` of it."""
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min((step - warmup) / max(steps - warmup, 1), 1.0)
+        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
 def save_checkpoint(path: str, step: int, models: dict, optimizers: dict, generator: torch.Generator,

@@ -1,6 +1,6 @@
 """Train the latent discriminator on clean scenes vs. scenes with drag-edit artefacts.
 
-    nice -n 19 python -m tools.demoworld.train.train_discriminator --out OUT/model --steps 3000 [--resume]
+    nice -n 19 python -m tools.demoworld.train.train_discriminator --out OUT/model [--resume]
 
 Needs ``OUT/model/vae``. Every training scene is encoded clean and once per artefact draw
 (``--fakes-per-scene``); each step noises a batch of real and of fake latents (from the same scenes) to
@@ -86,7 +86,7 @@ def evaluate(model: LatentDiscriminator, real, fake, schedule, seed: int = 0) ->
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world latent discriminator.")
     p.add_argument("--out", required=True, help="model folder holding vae/")
-    add_run_arguments(p, steps=3000, batch=32, lr=2e-4, scenes=1500, seed=3, save_every=250)
+    add_run_arguments(p, steps=2000, batch=32, lr=2e-4, scenes=1500, seed=3, save_every=250)
     p.add_argument("--fakes-per-scene", type=int, default=2)
     p.add_argument("--eval-scenes", type=int, default=200)
     a = p.parse_args(argv)

@@ -1,11 +1,12 @@
 """Train the demo world's UNet2DConditionModel and CLIP text model jointly on (scene latent, caption).
 
-    nice -n 19 python -m tools.demoworld.train.train_unet --out OUT/model --steps 20000 [--resume]
+    nice -n 19 python -m tools.demoworld.train.train_unet --out OUT/model [--resume]
 
 Needs ``OUT/model/tokenizer`` (tokenizer.py) and ``OUT/model/vae`` (train_vae.py). Scenes are encoded
 once with the VAE (posterior mean and std kept, a fresh latent sampled each step, times the VAE's scaling
 factor). Standard ε-prediction loss under SD-1.x's scaled-linear schedule (1000 steps, β 0.00085–0.012);
-10% of captions are dropped to the empty prompt so classifier-free guidance works. Writes
+10% of captions are dropped to the empty prompt so classifier-free guidance works. The learning rate
+warms up, then follows a cosine down to a tenth. Writes
 ``OUT/model/unet`` and ``OUT/model/text_encoder``; checkpoints ``OUT/checkpoints/unet.pt``.
 """
 
@@ -19,17 +20,18 @@ import torch.nn.functional as F
 from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-from .common import (Log, SceneBank, add_run_arguments, checkpoint_dir, limit_threads, load_checkpoint,
-                     save_checkpoint, seed_everything)
+from .common import (Log, SceneBank, add_run_arguments, checkpoint_dir, cosine_schedule, limit_threads,
+                     load_checkpoint, save_checkpoint, seed_everything)
 from .tokenizer import MAX_LENGTH
 
 TEXT_CONFIG = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=3, num_attention_heads=4,
                    max_position_embeddings=MAX_LENGTH, projection_dim=128, hidden_act="quick_gelu")
-UNET_CONFIG = dict(sample_size=16, in_channels=4, out_channels=4, layers_per_block=1,
-                   block_out_channels=(64, 128, 128),
-                   down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
-                   up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"),
-                   cross_attention_dim=128, attention_head_dim=8, norm_num_groups=32)
+#: SD-1.x block types; cross-attention at the 16×16 and 8×8 latent levels (32×32 latents of 128-pixel scenes).
+UNET_CONFIG = dict(sample_size=32, in_channels=4, out_channels=4, layers_per_block=1,
+                   block_out_channels=(32, 64, 128),
+                   down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+                   up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
+                   cross_attention_dim=128, attention_head_dim=8, norm_num_groups=16)
 #: SD-1.x noise schedule.
 SCHEDULE = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear")
 CAPTION_DROPOUT = 0.1
@@ -66,7 +68,7 @@ def encode_bank(vae: AutoencoderKL, bank: SceneBank, batch: int = 32) -> tuple[t
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world UNet and text encoder.")
     p.add_argument("--out", required=True, help="model folder holding tokenizer/ and vae/")
-    add_run_arguments(p, steps=20000, batch=32, lr=3e-4, scenes=4000, seed=2, save_every=500)
+    add_run_arguments(p, steps=4000, batch=32, lr=5e-4, scenes=4000, seed=2, save_every=100)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
     a = p.parse_args(argv)
     limit_threads(a.threads)
@@ -85,9 +87,10 @@ def main(argv=None) -> None:
     noise_schedule = DDPMScheduler(**SCHEDULE)
     params = list(unet.parameters()) + list(text.parameters())
     opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=1e-2)
+    sched = cosine_schedule(opt, a.steps, warmup=200)
     step = 0
     if a.resume and os.path.exists(ckpt):
-        step, _ = load_checkpoint(ckpt, {"unet": unet, "text": text}, {"opt": opt}, gen)
+        step, _ = load_checkpoint(ckpt, {"unet": unet, "text": text}, {"opt": opt, "sched": sched}, gen)
         log(event="resumed", step=step)
     unet.train()
     text.train()
@@ -106,11 +109,12 @@ def main(argv=None) -> None:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
+        sched.step()
         step += 1
         if step % 25 == 0:
-            log(step=step, loss=loss.item())
+            log(step=step, loss=loss.item(), lr=sched.get_last_lr()[0])
         if step % a.save_every == 0 or step == a.steps:
-            save_checkpoint(ckpt, step, {"unet": unet, "text": text}, {"opt": opt}, gen)
+            save_checkpoint(ckpt, step, {"unet": unet, "text": text}, {"opt": opt, "sched": sched}, gen)
     unet.save_pretrained(os.path.join(a.out, "unet"))
     text.save_pretrained(os.path.join(a.out, "text_encoder"))
     log(event="saved", step=step)

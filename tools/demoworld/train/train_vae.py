@@ -1,8 +1,10 @@
-"""Train the demo world's AutoencoderKL (×8 downsampling, 4 latent channels) on rendered scenes.
+"""Train the demo world's AutoencoderKL (×4 downsampling, 4 latent channels) on rendered scenes.
 
-    nice -n 19 python -m tools.demoworld.train.train_vae --out OUT/model --steps 6000 [--resume]
+    nice -n 19 python -m tools.demoworld.train.train_vae --out OUT/model [--resume]
 
-Loss: L1 + MSE reconstruction plus a small KL term. At the end (and with ``--finalize`` alone) the
+The VAE is fully convolutional (no mid-block attention), so it trains on random ``--crop`` patches of the
+128-pixel scenes and runs on whole scenes. Loss: L1 + MSE reconstruction plus a small KL term; the
+learning rate warms up, then follows a cosine down to a tenth. At the end (and with ``--finalize`` alone) the
 latent scaling factor is measured as 1 / std of posterior samples over held-out scenes, and the model
 is written to ``OUT/model/vae`` (config.json + diffusion_pytorch_model.safetensors) with that factor.
 Checkpoints: ``OUT/checkpoints/vae.pt``.
@@ -18,12 +20,12 @@ import torch
 import torch.nn.functional as F
 from diffusers import AutoencoderKL
 
-from .common import (Log, SceneBank, add_run_arguments, checkpoint_dir, limit_threads, load_checkpoint,
-                     save_checkpoint, seed_everything)
+from .common import (Log, SceneBank, add_run_arguments, checkpoint_dir, cosine_schedule, limit_threads,
+                     load_checkpoint, save_checkpoint, seed_everything)
 
 VAE_CONFIG = dict(in_channels=3, out_channels=3, latent_channels=4, layers_per_block=1, norm_num_groups=16,
-                  down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
-                  block_out_channels=(32, 64, 128, 128), sample_size=128)
+                  down_block_types=("DownEncoderBlock2D",) * 3, up_block_types=("UpDecoderBlock2D",) * 3,
+                  block_out_channels=(32, 64, 128), mid_block_add_attention=False, sample_size=128)
 #: Held-out scenes (a seed never used for training) for PSNR and the scaling factor.
 HELD_OUT_SEED = 900_001
 
@@ -57,7 +59,8 @@ def evaluate(vae: AutoencoderKL, bank: SceneBank, batch: int = 16) -> tuple[floa
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world VAE.")
     p.add_argument("--out", required=True, help="model folder; the VAE goes to OUT/vae")
-    add_run_arguments(p, steps=6000, batch=16, lr=3e-4, scenes=4000, seed=1, save_every=250)
+    add_run_arguments(p, steps=2000, batch=16, lr=5e-4, scenes=4000, seed=1, save_every=100)
+    p.add_argument("--crop", type=int, default=64, help="side of the random training patches")
     p.add_argument("--kl-weight", type=float, default=1e-6)
     p.add_argument("--eval-scenes", type=int, default=200)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
@@ -71,13 +74,14 @@ def main(argv=None) -> None:
     held_out = SceneBank(a.eval_scenes, HELD_OUT_SEED, cache_dir=a.cache)
     vae = make_vae()
     opt = torch.optim.AdamW(vae.parameters(), lr=a.lr, weight_decay=0.0)
+    sched = cosine_schedule(opt, a.steps)
     step = 0
     if a.resume and os.path.exists(ckpt):
-        step, _ = load_checkpoint(ckpt, {"vae": vae}, {"opt": opt}, gen)
+        step, _ = load_checkpoint(ckpt, {"vae": vae}, {"opt": opt, "sched": sched}, gen)
         log(event="resumed", step=step)
     vae.train()
     while step < a.steps:
-        x = bank.batch(torch.randint(len(bank), (a.batch,), generator=gen))
+        x = bank.crops(torch.randint(len(bank), (a.batch,), generator=gen), a.crop, gen)
         post = vae.encode(x).latent_dist
         y = vae.decode(post.sample(generator=gen)).sample
         rec = F.l1_loss(y, x) + F.mse_loss(y, x)
@@ -87,11 +91,12 @@ def main(argv=None) -> None:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
         opt.step()
+        sched.step()
         step += 1
         if step % 25 == 0:
-            log(step=step, loss=loss.item(), rec=rec.item(), kl=kl.item())
+            log(step=step, loss=loss.item(), rec=rec.item(), kl=kl.item(), lr=sched.get_last_lr()[0])
         if step % a.save_every == 0 or step == a.steps:
-            save_checkpoint(ckpt, step, {"vae": vae}, {"opt": opt}, gen)
+            save_checkpoint(ckpt, step, {"vae": vae}, {"opt": opt, "sched": sched}, gen)
     score, scale = evaluate(vae, held_out)
     vae.register_to_config(scaling_factor=scale)
     vae.save_pretrained(os.path.join(a.out, "vae"))
