@@ -134,7 +134,7 @@ public struct DiffusersFolder: Sendable {
     }
 
     /// A one-line account of a decoding error: the field path and what was wrong.
-    private static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }

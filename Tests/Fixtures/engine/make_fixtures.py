@@ -17,6 +17,9 @@ Outputs (beside this script):
         text_encoder/config.json, text_encoder/model.safetensors                 (float32)
         tokenizer/vocab.json, tokenizer/merges.txt, tokenizer/tokenizer.json, tokenizer/tokenizer_config.json
         scheduler/scheduler_config.json                                          (SD-1.5's DDIM settings)
+        discriminator/config.json, discriminator/diffusion_pytorch_model.safetensors
+                                  a tiny latent discriminator (tools/demoworld/train/discriminator.py;
+                                  not a pipeline component, so not in model_index.json)
     golden/tokenizer_ids.json  captions and transformers' CLIPTokenizer ids (padded to 77)
     golden/*.safetensors       float32 golden tensors, described key by key in `golden/README.md`.
 
@@ -28,6 +31,7 @@ loads the f16 files must reproduce them to ~1e-6 relative.
 import json
 import os
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -45,6 +49,8 @@ from safetensors.torch import save_file
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))  # the repository root, for tools.demoworld
+from tools.demoworld.train.discriminator import DiscriminatorConfig, LatentDiscriminator  # noqa: E402
 FOLDER = HERE / "tiny-sd"
 GOLDEN = HERE / "golden"
 
@@ -414,6 +420,23 @@ def main():
         "output_weight": weight, "output_energy": out_energy[None], "grad_output_energy": grad_out,
     })
 
+    # Discriminator: logits, log D and the latent gradient of sum(log D) -------------------------------
+    torch.manual_seed(5)
+    disc = LatentDiscriminator(DiscriminatorConfig(block_out_channels=(16, 32), time_embed_dim=32, time_freq_dim=16,
+                                                   norm_num_groups=8)).eval()
+    with torch.no_grad():
+        g = torch.Generator().manual_seed(6)
+        for p in disc.parameters():
+            p.add_(0.05 * torch.randn(p.shape, generator=g))
+    disc.save_pretrained(str(FOLDER / "discriminator"))
+    z = seeded((2, 4, 16, 16), 60).requires_grad_(True)
+    t = torch.tensor([3, 700])
+    logits = disc(z, t)
+    log_d = F.logsigmoid(logits)
+    (grad_log_d,) = torch.autograd.grad(log_d.sum(), z)
+    save_golden("discriminator", {"latent": z, "timesteps": t.float(), "logits": logits, "log_d": log_d,
+                                  "grad_log_d": grad_log_d})
+
     (GOLDEN / "README.md").write_text(GOLDEN_README)
     total = sum(p.stat().st_size for p in HERE.rglob("*") if p.is_file())
     print(f"fixtures written: {total / 1e6:.2f} MB under {HERE}")
@@ -444,6 +467,8 @@ All tensors are float32, computed by PyTorch/diffusers with the tiny-sd/ weights
                    + mean(up0 ** 2),  up0 = up_blocks[0] output, up1 = up_blocks[1] output;
   grad_decoder_energy = dE/dlatent. output_energy = sum(sample * output_weight);
   grad_output_energy = d(output_energy)/dlatent.
+- discriminator: tiny-sd/discriminator (float32), latent [2,4,16,16], timesteps [3, 700];
+  logits [2], log_d = logsigmoid(logits) [2], grad_log_d = d(sum log_d)/dlatent [2,4,16,16].
 """
 
 if __name__ == "__main__":
