@@ -9,7 +9,9 @@ Prints, and writes to ``--json`` if given, one line per target:
 - ``inversion_psnr``: DDIM inversion of held-out scenes with their caption (conditional only), then DDIM
   reconstruction with the caption, ``steps`` each; mean PSNR against the input (target ≥ 25 dB);
 - ``discriminator_auc``: ROC AUC real vs. artefact latents on held-out scenes at t ≤ 400 (target ≥ 0.9).
-With ``--figures`` it also writes ``samples.png`` (captioned samples) and ``reconstructions.png``.
+With ``--figures DIR`` it also writes the README's pictures: ``samples.png`` (16 text-to-image samples
+under their captions), ``reconstructions.png`` (held-out scene | VAE reconstruction | inversion then
+reconstruction) and, with ``--task FOLDER``, ``task.png`` (that drag task with every acceptable ground truth).
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ import argparse
 import json
 import math
 import os
+import textwrap
 
 import numpy as np
 import torch
 from diffusers import AutoencoderKL, DDIMScheduler, DDPMScheduler, UNet2DConditionModel
-from PIL import Image
+from PIL import Image, ImageDraw
 from transformers import CLIPTextModel, CLIPTokenizer
 
 from ..checker import check_caption
+from ..preview import task_row
 from ..render import render
 from ..scenes import caption, random_scene, scene_seed
 from .common import limit_threads
@@ -105,12 +109,19 @@ def held_out(count: int, size: int = 128):
     return scenes, np.stack([render(s).image for s in scenes]), [caption(s) for s in scenes]
 
 
-def grid(images: list[np.ndarray], cols: int = 8) -> Image.Image:
+def grid(images: list[np.ndarray], labels: list[str], cols: int, scale: int = 2, label_lines: int = 1) -> Image.Image:
+    """Images in rows of ``cols``, each enlarged ``scale`` times (nearest) above its wrapped label."""
     rows = math.ceil(len(images) / cols)
-    h, w, _ = images[0].shape
-    out = Image.new("RGB", (cols * w, rows * h), (255, 255, 255))
-    for i, im in enumerate(images):
-        out.paste(Image.fromarray(im), ((i % cols) * w, (i // cols) * h))
+    h, w = images[0].shape[0] * scale, images[0].shape[1] * scale
+    strip = 11 * label_lines + 4
+    out = Image.new("RGB", (cols * w, rows * (h + strip)), (255, 255, 255))
+    draw = ImageDraw.Draw(out)
+    chars = max(w // 6, 1)
+    for i, (im, label) in enumerate(zip(images, labels)):
+        x, y = (i % cols) * w, (i // cols) * (h + strip)
+        out.paste(Image.fromarray(im).resize((w, h), Image.NEAREST), (x, y))
+        for k, line in enumerate(textwrap.wrap(label, chars)[:label_lines]):
+            draw.text((x + 2, y + h + 2 + 11 * k), line, fill=(0, 0, 0))
     return out
 
 
@@ -123,7 +134,8 @@ def main(argv=None) -> None:
     p.add_argument("--batch", type=int, default=20)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--figures", default=None, help="folder for samples.png and reconstructions.png")
+    p.add_argument("--figures", default=None, help="folder for samples.png, reconstructions.png (and task.png)")
+    p.add_argument("--task", default=None, help="a drag-task folder to draw as task.png")
     p.add_argument("--json", default=None, help="write the figures here too")
     a = p.parse_args(argv)
     limit_threads(a.threads)
@@ -151,16 +163,20 @@ def main(argv=None) -> None:
         target = TARGETS[key]
         print(f"{key:20s} {value:8.3f}   target >= {target}   {'met' if value >= target else 'NOT met'}")
     if a.json:
+        os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         with open(a.json, "w") as f:
             json.dump({"count": a.count, "steps": a.steps, "cfg": a.cfg, **results}, f, indent=1)
     if a.figures:
         os.makedirs(a.figures, exist_ok=True)
         n = min(16, a.count)
-        grid(list(samples[:n])).save(os.path.join(a.figures, "samples.png"))
-        with open(os.path.join(a.figures, "samples.txt"), "w") as f:
-            f.write("\n".join(captions[:n]) + "\n")
-        grid([im for pair in zip(images[:8], recon_vae[:8], recon_inv[:8]) for im in pair], cols=6).save(
-            os.path.join(a.figures, "reconstructions.png"))
+        grid(list(samples[:n]), captions[:n], cols=8, label_lines=4).save(os.path.join(a.figures, "samples.png"))
+        k = min(6, a.count)
+        triples = [im for triple in zip(images[:k], recon_vae[:k], recon_inv[:k]) for im in triple]
+        labels = [f"{name} {psnr(im, images[i // 3]):.1f} dB" if name != "scene" else "scene"
+                  for i, (im, name) in enumerate(zip(triples, ["scene", "VAE", "inversion"] * k))]
+        grid(triples, labels, cols=6).save(os.path.join(a.figures, "reconstructions.png"))
+        if a.task:
+            task_row(a.task).save(os.path.join(a.figures, "task.png"))
 
 
 if __name__ == "__main__":
