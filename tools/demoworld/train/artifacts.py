@@ -83,14 +83,16 @@ def blur(img, mask, bg, rng):
 
 
 def warp(img, mask, bg, rng):
+    # Strong enough to bend edges and dent outlines; a displacement of a few pixels only gives another
+    # plausible shape, which is no artefact.
     h, w, _ = img.shape
-    amp = rng.uniform(2.0, 5.0)
-    field = [ndimage.zoom(rng.normal(size=(5, 5)), (h / 5, w / 5), order=3)[:h, :w] for _ in range(2)]
+    amp = rng.uniform(4.0, 8.0)
+    field = [ndimage.zoom(rng.normal(size=(7, 7)), (h / 7, w / 7), order=3)[:h, :w] for _ in range(2)]
     field = [amp * f / max(np.abs(f).max(), 1e-6) for f in field]
     yy, xx = np.mgrid[0:h, 0:w].astype(float)
     warped = np.stack([ndimage.map_coordinates(img[..., c], [yy + field[0], xx + field[1]], order=1, mode="nearest")
                        for c in range(3)], axis=-1)
-    region = _region(mask, 6)
+    region = _region(mask, 10)
     out = img.copy()
     out[region] = warped[region]
     return out

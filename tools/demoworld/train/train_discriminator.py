@@ -4,8 +4,9 @@
 
 Needs ``OUT/model/vae``. Every training scene is encoded clean and once per artefact draw
 (``--fakes-per-scene``); each step noises a batch of real and of fake latents (from the same scenes) to
-the same random timesteps (half of them below 400) under the SD-1.x schedule and minimises binary
-cross-entropy (real = 1). At the end it reports ROC AUC on held-out scenes at t ≤ 400 and writes
+the same random timesteps (``--low-t-share`` of them at most 400, the rest anywhere) under the SD-1.x
+schedule and minimises binary cross-entropy (real = 1). The learning rate warms up, then follows a
+cosine down to a tenth. At the end it reports ROC AUC on held-out scenes at t ≤ 400 and writes
 ``OUT/model/discriminator``. Checkpoints ``OUT/checkpoints/discriminator.pt``.
 """
 
@@ -22,8 +23,8 @@ from diffusers import AutoencoderKL, DDPMScheduler
 from ..render import render
 from ..scenes import random_scene, scene_seed
 from .artifacts import damaged
-from .common import (Log, add_run_arguments, checkpoint_dir, limit_threads, load_checkpoint, save_checkpoint,
-                     seed_everything)
+from .common import (Log, add_run_arguments, checkpoint_dir, cosine_schedule, limit_threads, load_checkpoint,
+                     save_checkpoint, seed_everything)
 from .discriminator import LatentDiscriminator
 from .train_unet import SCHEDULE
 
@@ -86,7 +87,8 @@ def evaluate(model: LatentDiscriminator, real, fake, schedule, seed: int = 0) ->
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world latent discriminator.")
     p.add_argument("--out", required=True, help="model folder holding vae/")
-    add_run_arguments(p, steps=2000, batch=32, lr=2e-4, scenes=1500, seed=3, save_every=250)
+    add_run_arguments(p, steps=3000, batch=32, lr=5e-4, scenes=1500, seed=3, save_every=250)
+    p.add_argument("--low-t-share", type=float, default=0.75, help="share of timesteps drawn from [0, 400]")
     p.add_argument("--fakes-per-scene", type=int, default=2)
     p.add_argument("--eval-scenes", type=int, default=200)
     a = p.parse_args(argv)
@@ -101,9 +103,10 @@ def main(argv=None) -> None:
     schedule = DDPMScheduler(**SCHEDULE)
     model = LatentDiscriminator()
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-2)
+    sched = cosine_schedule(opt, a.steps)
     step = 0
     if a.resume and os.path.exists(ckpt):
-        step, _ = load_checkpoint(ckpt, {"disc": model}, {"opt": opt}, gen)
+        step, _ = load_checkpoint(ckpt, {"disc": model}, {"opt": opt, "sched": sched}, gen)
         log(event="resumed", step=step)
     half = a.batch // 2
     while step < a.steps:
@@ -111,18 +114,19 @@ def main(argv=None) -> None:
         z = torch.cat([real[owner[fi]], fake[fi]])
         low = torch.randint(0, LOW_T + 1, (half,), generator=gen)
         high = torch.randint(0, SCHEDULE["num_train_timesteps"], (half,), generator=gen)
-        t = torch.where(torch.rand(half, generator=gen) < 0.5, low, high).repeat(2)
+        t = torch.where(torch.rand(half, generator=gen) < a.low_t_share, low, high).repeat(2)
         zt = schedule.add_noise(z, torch.randn(z.shape, generator=gen), t)
         labels = torch.cat([torch.ones(half), torch.zeros(half)])
         loss = F.binary_cross_entropy_with_logits(model(zt, t), labels)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        sched.step()
         step += 1
         if step % 25 == 0:
-            log(step=step, loss=loss.item())
+            log(step=step, loss=loss.item(), lr=sched.get_last_lr()[0])
         if step % a.save_every == 0 or step == a.steps:
-            save_checkpoint(ckpt, step, {"disc": model}, {"opt": opt}, gen)
+            save_checkpoint(ckpt, step, {"disc": model}, {"opt": opt, "sched": sched}, gen)
     auc = evaluate(model, ev_real, ev_fake, schedule)
     model.save_pretrained(os.path.join(a.out, "discriminator"))
     log(event="saved", step=step, held_out_auc_t_le_400=auc)

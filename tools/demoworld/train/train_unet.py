@@ -68,7 +68,7 @@ def encode_bank(vae: AutoencoderKL, bank: SceneBank, batch: int = 32) -> tuple[t
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world UNet and text encoder.")
     p.add_argument("--out", required=True, help="model folder holding tokenizer/ and vae/")
-    add_run_arguments(p, steps=4000, batch=32, lr=5e-4, scenes=4000, seed=2, save_every=100)
+    add_run_arguments(p, steps=3000, batch=32, lr=5e-4, scenes=4000, seed=2, save_every=100)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
     a = p.parse_args(argv)
     limit_threads(a.threads)

@@ -59,7 +59,7 @@ def evaluate(vae: AutoencoderKL, bank: SceneBank, batch: int = 16) -> tuple[floa
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world VAE.")
     p.add_argument("--out", required=True, help="model folder; the VAE goes to OUT/vae")
-    add_run_arguments(p, steps=3000, batch=16, lr=5e-4, scenes=4000, seed=1, save_every=100)
+    add_run_arguments(p, steps=2000, batch=16, lr=5e-4, scenes=4000, seed=1, save_every=100)
     p.add_argument("--crop", type=int, default=64, help="side of the random training patches")
     p.add_argument("--kl-weight", type=float, default=1e-6)
     p.add_argument("--eval-scenes", type=int, default=200)
