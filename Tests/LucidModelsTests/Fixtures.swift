@@ -1,5 +1,5 @@
-/// Access to the engine fixtures (Tests/Fixtures/engine, written by make_fixtures.py) and the
-/// parity metric the tests use.
+/// Access to the engine fixtures (Tests/Fixtures/engine, written by make_fixtures.py), the shipped
+/// demo model with its goldens, and the parity metric the tests use.
 import Foundation
 import LucidModels
 import LucidTensor
@@ -13,6 +13,15 @@ enum Fixtures {
 
     /// The tiny Stable Diffusion diffusers folder.
     static let tinySD = engine.appendingPathComponent("tiny-sd")
+
+    /// The demo model the repository ships (Models/demo-world).
+    static let demoModel = engine.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Models/demo-world")
+
+    /// The demo model's goldens (Tests/Fixtures/demo-model, written by make_goldens.py).
+    static func demoGolden() throws -> SafetensorsFile {
+        try SafetensorsFile(path: engine.deletingLastPathComponent().appendingPathComponent("demo-model/golden.safetensors").path)
+    }
 
     /// A golden tensor file, e.g. `golden("unet_forward")`.
     static func golden(_ name: String) throws -> SafetensorsFile {
