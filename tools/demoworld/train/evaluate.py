@@ -20,6 +20,7 @@ import argparse
 import json
 import math
 import os
+import sys
 import textwrap
 
 import numpy as np
@@ -152,6 +153,7 @@ def main(argv=None) -> None:
             noise = torch.randn(z0.shape, generator=g)
             samples.append(m.decode(ddim_sample(m, noise, cond, uncond, a.cfg, a.steps)))
             recon_inv.append(m.decode(ddim_sample(m, ddim_invert(m, z0, cond, a.steps), cond, None, 1.0, a.steps)))
+            print(f"evaluated {min(i + a.batch, a.count)}/{a.count} scenes", file=sys.stderr, flush=True)
     recon_vae, samples, recon_inv = (np.concatenate(x) for x in (recon_vae, samples, recon_inv))
     results["vae_psnr"] = float(np.mean([psnr(r, x) for r, x in zip(recon_vae, images)]))
     results["t2i_checker_rate"] = float(np.mean([check_caption(s, c).ok for s, c in zip(samples, captions)]))
