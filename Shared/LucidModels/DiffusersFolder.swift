@@ -68,14 +68,18 @@ public struct DiffusersFolder: Sendable {
 
     /// Decodes `component/file` as `type` (fields absent from the file keep the type's defaults).
     public func configuration<T: Decodable>(_ type: T.Type, component: String, file: String = "config.json") throws -> T {
-        let path = try folder(of: component).appendingPathComponent(file).path
+        try Self.configuration(type, path: folder(of: component).appendingPathComponent(file).path)
+    }
+
+    /// Decodes the JSON file at `path` as `type` (fields absent from the file keep the type's defaults).
+    public static func configuration<T: Decodable>(_ type: T.Type, path: String) throws -> T {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DiffusersFolderError.missingConfiguration(path: path)
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw DiffusersFolderError.invalidConfiguration(path: path, detail: DiffusersFolder.describe(error))
+            throw DiffusersFolderError.invalidConfiguration(path: path, detail: describe(error))
         }
     }
 
@@ -134,7 +138,7 @@ public struct DiffusersFolder: Sendable {
     }
 
     /// A one-line account of a decoding error: the field path and what was wrong.
-    static func describe(_ error: DecodingError) -> String {
+    private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }

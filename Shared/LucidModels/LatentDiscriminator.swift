@@ -51,16 +51,8 @@ public final class LatentDiscriminator: Module {
     /// - Throws: `DiffusersFolderError` for a missing or unreadable file, `ConfigurationError`,
     ///   `SafetensorsError` or `WeightLoadingError` for bad contents.
     public convenience init(folder: URL) throws {
-        let configPath = folder.appendingPathComponent("config.json").path
-        guard let data = FileManager.default.contents(atPath: configPath) else {
-            throw DiffusersFolderError.missingConfiguration(path: configPath)
-        }
-        let configuration: LatentDiscriminatorConfiguration
-        do {
-            configuration = try JSONDecoder().decode(LatentDiscriminatorConfiguration.self, from: data)
-        } catch let error as DecodingError {
-            throw DiffusersFolderError.invalidConfiguration(path: configPath, detail: DiffusersFolder.describe(error))
-        }
+        let configuration = try DiffusersFolder.configuration(
+            LatentDiscriminatorConfiguration.self, path: folder.appendingPathComponent("config.json").path)
         let names = ["diffusion_pytorch_model.safetensors", "model.safetensors"]
         guard let weights = names.map({ folder.appendingPathComponent($0).path })
             .first(where: { FileManager.default.fileExists(atPath: $0) })
