@@ -47,6 +47,25 @@ def checkpoint_dir(args: argparse.Namespace) -> str:
     return args.checkpoints or os.path.join(os.path.dirname(os.path.abspath(args.out)), "checkpoints")
 
 
+def start_run(args: argparse.Namespace, name: str) -> tuple[torch.Generator, str, "Log"]:
+    """Thread limit and seeds from the run arguments; returns the data generator, the checkpoint path
+    ``NAME.pt`` and the progress log ``NAME.log`` (both in the checkpoint folder)."""
+    limit_threads(args.threads)
+    generator = seed_everything(args.seed)
+    folder = checkpoint_dir(args)
+    return generator, os.path.join(folder, f"{name}.pt"), Log(os.path.join(folder, f"{name}.log"))
+
+
+def resume_if_asked(args: argparse.Namespace, path: str, models: dict, optimizers: dict,
+                    generator: torch.Generator, log: "Log") -> int:
+    """With ``--resume`` and a checkpoint at ``path``, restores it and returns its step; else 0."""
+    if not (args.resume and os.path.exists(path)):
+        return 0
+    step, _ = load_checkpoint(path, models, optimizers, generator)
+    log(event="resumed", step=step)
+    return step
+
+
 class SceneBank:
     """``count`` seeded scenes rendered once and kept in memory (optionally cached as an .npz file)."""
 

@@ -23,8 +23,7 @@ from diffusers import AutoencoderKL, DDPMScheduler
 from ..render import render
 from ..scenes import random_scene, scene_seed
 from .artifacts import damaged
-from .common import (Log, add_run_arguments, checkpoint_dir, cosine_schedule, limit_threads, load_checkpoint,
-                     save_checkpoint, seed_everything)
+from .common import add_run_arguments, cosine_schedule, resume_if_asked, save_checkpoint, start_run
 from .discriminator import LatentDiscriminator
 from .train_unet import SCHEDULE
 
@@ -92,11 +91,7 @@ def main(argv=None) -> None:
     p.add_argument("--fakes-per-scene", type=int, default=2)
     p.add_argument("--eval-scenes", type=int, default=200)
     a = p.parse_args(argv)
-    limit_threads(a.threads)
-    gen = seed_everything(a.seed)
-    ckpt_dir = checkpoint_dir(a)
-    ckpt = os.path.join(ckpt_dir, "discriminator.pt")
-    log = Log(os.path.join(ckpt_dir, "discriminator.log"))
+    gen, ckpt, log = start_run(a, "discriminator")
     vae = AutoencoderKL.from_pretrained(os.path.join(a.out, "vae")).eval()
     real, fake, owner = encode_pairs(vae, a.scenes, a.seed, a.fakes_per_scene)
     ev_real, ev_fake, _ = encode_pairs(vae, a.eval_scenes, HELD_OUT_SEED, 1)
@@ -104,10 +99,7 @@ def main(argv=None) -> None:
     model = LatentDiscriminator()
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-2)
     sched = cosine_schedule(opt, a.steps)
-    step = 0
-    if a.resume and os.path.exists(ckpt):
-        step, _ = load_checkpoint(ckpt, {"disc": model}, {"opt": opt, "sched": sched}, gen)
-        log(event="resumed", step=step)
+    step = resume_if_asked(a, ckpt, {"disc": model}, {"opt": opt, "sched": sched}, gen, log)
     half = a.batch // 2
     while step < a.steps:
         fi = torch.randint(len(fake), (half,), generator=gen)

@@ -20,8 +20,7 @@ import torch.nn.functional as F
 from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-from .common import (Log, SceneBank, add_run_arguments, checkpoint_dir, cosine_schedule, limit_threads,
-                     load_checkpoint, save_checkpoint, seed_everything)
+from .common import SceneBank, add_run_arguments, cosine_schedule, resume_if_asked, save_checkpoint, start_run
 from .tokenizer import MAX_LENGTH
 
 TEXT_CONFIG = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=3, num_attention_heads=4,
@@ -71,11 +70,7 @@ def main(argv=None) -> None:
     add_run_arguments(p, steps=3000, batch=32, lr=5e-4, scenes=4000, seed=2, save_every=100)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
     a = p.parse_args(argv)
-    limit_threads(a.threads)
-    gen = seed_everything(a.seed)
-    ckpt_dir = checkpoint_dir(a)
-    ckpt = os.path.join(ckpt_dir, "unet.pt")
-    log = Log(os.path.join(ckpt_dir, "unet.log"))
+    gen, ckpt, log = start_run(a, "unet")
     tokenizer = CLIPTokenizer.from_pretrained(os.path.join(a.out, "tokenizer"))
     vae = AutoencoderKL.from_pretrained(os.path.join(a.out, "vae")).eval()
     scale = float(vae.config.scaling_factor)
@@ -88,10 +83,7 @@ def main(argv=None) -> None:
     params = list(unet.parameters()) + list(text.parameters())
     opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=1e-2)
     sched = cosine_schedule(opt, a.steps, warmup=200)
-    step = 0
-    if a.resume and os.path.exists(ckpt):
-        step, _ = load_checkpoint(ckpt, {"unet": unet, "text": text}, {"opt": opt, "sched": sched}, gen)
-        log(event="resumed", step=step)
+    step = resume_if_asked(a, ckpt, {"unet": unet, "text": text}, {"opt": opt, "sched": sched}, gen, log)
     unet.train()
     text.train()
     while step < a.steps:

@@ -20,8 +20,7 @@ import torch
 import torch.nn.functional as F
 from diffusers import AutoencoderKL
 
-from .common import (Log, SceneBank, add_run_arguments, checkpoint_dir, cosine_schedule, limit_threads,
-                     load_checkpoint, save_checkpoint, seed_everything)
+from .common import SceneBank, add_run_arguments, cosine_schedule, resume_if_asked, save_checkpoint, start_run
 
 VAE_CONFIG = dict(in_channels=3, out_channels=3, latent_channels=4, layers_per_block=1, norm_num_groups=16,
                   down_block_types=("DownEncoderBlock2D",) * 3, up_block_types=("UpDecoderBlock2D",) * 3,
@@ -65,20 +64,13 @@ def main(argv=None) -> None:
     p.add_argument("--eval-scenes", type=int, default=200)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
     a = p.parse_args(argv)
-    limit_threads(a.threads)
-    gen = seed_everything(a.seed)
-    ckpt_dir = checkpoint_dir(a)
-    ckpt = os.path.join(ckpt_dir, "vae.pt")
-    log = Log(os.path.join(ckpt_dir, "vae.log"))
+    gen, ckpt, log = start_run(a, "vae")
     bank = SceneBank(a.scenes, a.seed, cache_dir=a.cache)
     held_out = SceneBank(a.eval_scenes, HELD_OUT_SEED, cache_dir=a.cache)
     vae = make_vae()
     opt = torch.optim.AdamW(vae.parameters(), lr=a.lr, weight_decay=0.0)
     sched = cosine_schedule(opt, a.steps)
-    step = 0
-    if a.resume and os.path.exists(ckpt):
-        step, _ = load_checkpoint(ckpt, {"vae": vae}, {"opt": opt, "sched": sched}, gen)
-        log(event="resumed", step=step)
+    step = resume_if_asked(a, ckpt, {"vae": vae}, {"opt": opt, "sched": sched}, gen, log)
     vae.train()
     while step < a.steps:
         x = bank.crops(torch.randint(len(bank), (a.batch,), generator=gen), a.crop, gen)
