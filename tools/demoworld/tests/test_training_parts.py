@@ -1,4 +1,4 @@
-"""Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC."""
+"""Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC, UNet loss weights, EMA."""
 
 import math
 
@@ -15,6 +15,7 @@ from tools.demoworld.train.artifacts import ARTIFACTS, damaged
 from tools.demoworld.train.discriminator import WEIGHTS_NAME, LatentDiscriminator
 from tools.demoworld.train.tokenizer import EDIT_WORDS, write_tokenizer
 from tools.demoworld.train.train_discriminator import roc_auc
+from tools.demoworld.train.train_unet import SCHEDULE, min_snr_weights, update_ema
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +69,29 @@ def test_roc_auc_matches_its_definition():
     assert roc_auc(torch.tensor([1.0]), torch.tensor([2.0])) == 0.0
     assert math.isclose(roc_auc(torch.tensor([1.0, 3.0]), torch.tensor([2.0, 2.0])), 0.5)
     assert math.isclose(roc_auc(torch.tensor([2.0]), torch.tensor([2.0])), 0.5)
+
+
+def test_min_snr_weights_keep_noisy_timesteps_and_damp_clean_ones():
+    from diffusers import DDPMScheduler
+    ac = DDPMScheduler(**SCHEDULE).alphas_cumprod
+    t = torch.arange(1000)
+    w = min_snr_weights(ac, t, gamma=5.0)
+    snr = ac / (1 - ac)
+    assert torch.all(w[snr <= 5.0] == 1.0)
+    assert torch.allclose(w[snr > 5.0], 5.0 / snr[snr > 5.0])
+    assert w[0] < 0.01 and torch.all(w[1:] >= w[:-1])
+
+
+def test_ema_follows_early_then_averages():
+    model, average = torch.nn.Linear(2, 1), torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        model.weight.fill_(1.0)
+        average.weight.fill_(0.0)
+    update_ema(average, model, step=0)                  # decay (1 + 0) / (10 + 0) = 0.1
+    assert torch.allclose(average.weight, torch.full((1, 2), 0.9))
+    average.weight.data.fill_(0.0)
+    update_ema(average, model, step=100_000)            # decay capped at 0.999
+    assert torch.allclose(average.weight, torch.full((1, 2), 0.001))
 
 
 def test_a_resumed_discriminator_run_ends_exactly_where_an_uninterrupted_one_does(tmp_path):

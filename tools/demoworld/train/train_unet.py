@@ -4,15 +4,18 @@
 
 Needs ``OUT/model/tokenizer`` (tokenizer.py) and ``OUT/model/vae`` (train_vae.py). Scenes are encoded
 once with the VAE (posterior mean and std kept, a fresh latent sampled each step, times the VAE's scaling
-factor). Standard ε-prediction loss under SD-1.x's scaled-linear schedule (1000 steps, β 0.00085–0.012);
-10% of captions are dropped to the empty prompt so classifier-free guidance works. The learning rate
-warms up, then follows a cosine down to a tenth. Writes
-``OUT/model/unet`` and ``OUT/model/text_encoder``; checkpoints ``OUT/checkpoints/unet.pt``.
+factor). ε-prediction under SD-1.x's scaled-linear schedule (1000 steps, β 0.00085–0.012), each sample's
+loss weighted by Min-SNR-γ (min(SNR, γ) / SNR, Hang et al. 2023), which spends less of a short run on the
+nearly clean timesteps; 10% of captions are dropped to the empty prompt so classifier-free guidance works.
+The learning rate warms up, then follows a cosine down to a tenth. The saved weights are an exponential
+moving average of the trained ones. Writes ``OUT/model/unet`` and ``OUT/model/text_encoder``; checkpoints
+``OUT/checkpoints/unet.pt``.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 
 import torch
@@ -26,14 +29,20 @@ from .tokenizer import MAX_LENGTH
 TEXT_CONFIG = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=3, num_attention_heads=4,
                    max_position_embeddings=MAX_LENGTH, projection_dim=128, hidden_act="quick_gelu")
 #: SD-1.x block types; cross-attention at the 16×16 and 8×8 latent levels (32×32 latents of 128-pixel scenes).
+#: One attention head per layer (diffusers' legacy ``attention_head_dim`` counts heads): on a CPU one wide head
+#: trains a step 27 % faster than eight narrow ones.
 UNET_CONFIG = dict(sample_size=32, in_channels=4, out_channels=4, layers_per_block=1,
                    block_out_channels=(32, 64, 128),
                    down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
                    up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
-                   cross_attention_dim=128, attention_head_dim=8, norm_num_groups=16)
+                   cross_attention_dim=128, attention_head_dim=1, norm_num_groups=16)
 #: SD-1.x noise schedule.
 SCHEDULE = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear")
 CAPTION_DROPOUT = 0.1
+#: Min-SNR-γ loss weighting.
+MIN_SNR_GAMMA = 5.0
+#: Decay of the weights' exponential moving average (warmed up as (1 + step) / (10 + step)).
+EMA_DECAY = 0.999
 
 
 def make_text_encoder(tokenizer: CLIPTokenizer) -> CLIPTextModel:
@@ -53,6 +62,20 @@ def tokenize(tokenizer: CLIPTokenizer, captions: list[str]) -> torch.Tensor:
                      return_tensors="pt").input_ids
 
 
+def min_snr_weights(alphas_cumprod: torch.Tensor, t: torch.Tensor, gamma: float = MIN_SNR_GAMMA) -> torch.Tensor:
+    """Per-sample ε-loss weights min(SNR(t), γ) / SNR(t)."""
+    snr = alphas_cumprod[t] / (1 - alphas_cumprod[t])
+    return snr.clamp(max=gamma) / snr
+
+
+@torch.no_grad()
+def update_ema(average: torch.nn.Module, model: torch.nn.Module, step: int, decay: float = EMA_DECAY) -> None:
+    """Move ``average``'s parameters towards ``model``'s (decay warmed up over the first steps)."""
+    d = min(decay, (1 + step) / (10 + step))
+    for a, p in zip(average.parameters(), model.parameters()):
+        a.lerp_(p, 1 - d)
+
+
 @torch.no_grad()
 def encode_bank(vae: AutoencoderKL, bank: SceneBank, batch: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
     """Posterior (mean, std) of every scene, float16."""
@@ -67,7 +90,7 @@ def encode_bank(vae: AutoencoderKL, bank: SceneBank, batch: int = 32) -> tuple[t
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world UNet and text encoder.")
     p.add_argument("--out", required=True, help="model folder holding tokenizer/ and vae/")
-    add_run_arguments(p, steps=3000, batch=32, lr=5e-4, scenes=4000, seed=2, save_every=100)
+    add_run_arguments(p, steps=4200, batch=32, lr=5e-4, scenes=4000, seed=2, save_every=100)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "unet")
@@ -79,11 +102,13 @@ def main(argv=None) -> None:
     ids = tokenize(tokenizer, bank.captions)
     empty = tokenize(tokenizer, [""])[0]
     text, unet = make_text_encoder(tokenizer), make_unet()
+    ema_unet, ema_text = copy.deepcopy(unet).requires_grad_(False), copy.deepcopy(text).requires_grad_(False)
     noise_schedule = DDPMScheduler(**SCHEDULE)
     params = list(unet.parameters()) + list(text.parameters())
     opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=1e-2)
     sched = cosine_schedule(opt, a.steps, warmup=200)
-    step = resume_if_asked(a, ckpt, {"unet": unet, "text": text}, {"opt": opt, "sched": sched}, gen, log)
+    models = {"unet": unet, "text": text, "ema_unet": ema_unet, "ema_text": ema_text}
+    step = resume_if_asked(a, ckpt, models, {"opt": opt, "sched": sched}, gen, log)
     unet.train()
     text.train()
     while step < a.steps:
@@ -96,19 +121,22 @@ def main(argv=None) -> None:
         t = torch.randint(0, SCHEDULE["num_train_timesteps"], (a.batch,), generator=gen)
         zt = noise_schedule.add_noise(z0, noise, t)
         pred = unet(zt, t, encoder_hidden_states=text(tokens).last_hidden_state).sample
-        loss = F.mse_loss(pred, noise)
+        per_sample = F.mse_loss(pred, noise, reduction="none").mean(dim=(1, 2, 3))
+        loss = (min_snr_weights(noise_schedule.alphas_cumprod, t) * per_sample).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         sched.step()
+        update_ema(ema_unet, unet, step)
+        update_ema(ema_text, text, step)
         step += 1
         if step % 25 == 0:
-            log(step=step, loss=loss.item(), lr=sched.get_last_lr()[0])
+            log(step=step, loss=loss.item(), mse=per_sample.mean().item(), lr=sched.get_last_lr()[0])
         if step % a.save_every == 0 or step == a.steps:
-            save_checkpoint(ckpt, step, {"unet": unet, "text": text}, {"opt": opt, "sched": sched}, gen)
-    unet.save_pretrained(os.path.join(a.out, "unet"))
-    text.save_pretrained(os.path.join(a.out, "text_encoder"))
+            save_checkpoint(ckpt, step, models, {"opt": opt, "sched": sched}, gen)
+    ema_unet.save_pretrained(os.path.join(a.out, "unet"))
+    ema_text.save_pretrained(os.path.join(a.out, "text_encoder"))
     log(event="saved", step=step)
 
 
