@@ -86,7 +86,7 @@ def evaluate(model: LatentDiscriminator, real, fake, schedule, seed: int = 0) ->
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world latent discriminator.")
     p.add_argument("--out", required=True, help="model folder holding vae/")
-    add_run_arguments(p, steps=3000, batch=32, lr=5e-4, scenes=1500, seed=3, save_every=250)
+    add_run_arguments(p, steps=3500, batch=32, lr=5e-4, scenes=3500, seed=3, save_every=250)
     p.add_argument("--low-t-share", type=float, default=0.75, help="share of timesteps drawn from [0, 400]")
     p.add_argument("--fakes-per-scene", type=int, default=2)
     p.add_argument("--eval-scenes", type=int, default=200)
