@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from tools.demoworld.render import render  # noqa: E402
 from tools.demoworld.scenes import caption, random_scene, scene_seed  # noqa: E402
 from tools.demoworld.train.discriminator import LatentDiscriminator  # noqa: E402
+from tools.demoworld.train.train_unet import tokenize  # noqa: E402
 
 MODEL = ROOT / "Models" / "demo-world"
 LOOP_STEPS, LOOP_CFG = 20, 5.0
@@ -53,8 +54,7 @@ def main():
 
     scene = random_scene(np.random.default_rng(scene_seed(424242, 0)))
     cap = caption(scene)
-    ids = tokenizer([cap, ""], padding="max_length", max_length=tokenizer.model_max_length, truncation=True,
-                    return_tensors="pt").input_ids
+    ids = tokenize(tokenizer, [cap, ""])
     with torch.no_grad():
         hidden = text(ids).last_hidden_state
         image = torch.from_numpy(render(scene).image).float().permute(2, 0, 1)[None] / 127.5 - 1.0
