@@ -17,7 +17,7 @@ stage() { echo "== $(date -u +%H:%M:%S) $*" | tee -a "$OUT/stages.log"; }
 stage tokenizer
 "${PY[@]}" -m tools.demoworld.train.tokenizer --out "$M/tokenizer"
 [[ -f $M/vae/config.json ]] || { stage vae; "${PY[@]}" -m tools.demoworld.train.train_vae --out "$M" --cache "$OUT/cache" --resume; }
-[[ -f $M/discriminator/config.json ]] || { stage discriminator; "${PY[@]}" -m tools.demoworld.train.train_discriminator --out "$M" --resume; }
+[[ -f $M/discriminator/config.json ]] || { stage discriminator; "${PY[@]}" -m tools.demoworld.train.train_discriminator --out "$M" --cache "$OUT/cache" --resume; }
 [[ -f $M/unet/config.json ]] || { stage unet; "${PY[@]}" -m tools.demoworld.train.train_unet --out "$M" --cache "$OUT/cache" --resume; }
 stage assemble
 "${PY[@]}" -m tools.demoworld.train.assemble --out "$M" --fp16

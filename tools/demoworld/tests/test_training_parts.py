@@ -1,4 +1,5 @@
-"""Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC, UNet loss weights, EMA."""
+"""Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC, latent cache,
+UNet loss weights, EMA."""
 
 import math
 
@@ -118,3 +119,21 @@ def test_a_resumed_discriminator_run_ends_exactly_where_an_uninterrupted_one_doe
     a = load_file(str(tmp_path / "straight" / "model" / "discriminator" / WEIGHTS_NAME))
     b = load_file(str(tmp_path / "resumed" / "model" / "discriminator" / WEIGHTS_NAME))
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_cached_pairs_reuse_the_stored_latents_only_for_the_same_vae(tmp_path, monkeypatch):
+    from tools.demoworld.train import train_discriminator
+    from tools.demoworld.train.train_vae import make_vae
+
+    torch.manual_seed(0)
+    vae = make_vae()
+    vae.register_to_config(scaling_factor=1.0)
+    first = train_discriminator.cached_pairs(vae, 3, 5, 1, str(tmp_path))
+    assert (tmp_path / "pairs-5-3-1.pt").exists()
+    calls = []
+    monkeypatch.setattr(train_discriminator, "encode_pairs", lambda *a: calls.append(a) or first)
+    again = train_discriminator.cached_pairs(vae, 3, 5, 1, str(tmp_path))
+    assert calls == [] and all(torch.equal(x, y) for x, y in zip(first, again))
+    vae.register_to_config(scaling_factor=0.5)
+    train_discriminator.cached_pairs(vae, 3, 5, 1, str(tmp_path))
+    assert len(calls) == 1

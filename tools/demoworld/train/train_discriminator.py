@@ -24,7 +24,7 @@ from ..render import render
 from ..scenes import random_scene, scene_seed
 from .artifacts import damaged
 from .common import add_run_arguments, cosine_schedule, resume_if_asked, save_checkpoint, start_run
-from .discriminator import LatentDiscriminator
+from .discriminator import DiscriminatorConfig, LatentDiscriminator
 from .train_unet import SCHEDULE
 
 HELD_OUT_SEED = 900_002
@@ -52,6 +52,23 @@ def encode_pairs(vae: AutoencoderKL, count: int, seed: int, fakes: int, batch: i
         return torch.cat(out)
 
     return enc(real), enc(fake), torch.tensor(owner)
+
+
+def cached_pairs(vae: AutoencoderKL, count: int, seed: int, fakes: int, cache_dir: str | None):
+    """``encode_pairs``, kept in ``cache_dir`` (if given) as ``pairs-SEED-COUNT-FAKES.pt`` for the next run with
+    the same VAE (the file is keyed by the VAE's scaling factor and rebuilt when that differs)."""
+    key = float(vae.config.scaling_factor)
+    path = os.path.join(cache_dir, f"pairs-{seed}-{count}-{fakes}.pt") if cache_dir else None
+    if path and os.path.exists(path):
+        saved = torch.load(path)
+        if saved["scaling_factor"] == key:
+            return saved["real"], saved["fake"], saved["owner"]
+    real, fake, owner = encode_pairs(vae, count, seed, fakes)
+    if path:
+        os.makedirs(cache_dir, exist_ok=True)
+        torch.save({"scaling_factor": key, "real": real, "fake": fake, "owner": owner}, path + ".tmp")
+        os.replace(path + ".tmp", path)
+    return real, fake, owner
 
 
 def roc_auc(pos: torch.Tensor, neg: torch.Tensor) -> float:
@@ -90,13 +107,16 @@ def main(argv=None) -> None:
     p.add_argument("--low-t-share", type=float, default=0.75, help="share of timesteps drawn from [0, 400]")
     p.add_argument("--fakes-per-scene", type=int, default=2)
     p.add_argument("--eval-scenes", type=int, default=200)
+    p.add_argument("--block-out-channels", default="64,128,128", help="channels of each level, comma-separated")
+    p.add_argument("--cache", default=None, help="folder to cache the encoded latents in")
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "discriminator")
     vae = AutoencoderKL.from_pretrained(os.path.join(a.out, "vae")).eval()
-    real, fake, owner = encode_pairs(vae, a.scenes, a.seed, a.fakes_per_scene)
-    ev_real, ev_fake, _ = encode_pairs(vae, a.eval_scenes, HELD_OUT_SEED, 1)
+    real, fake, owner = cached_pairs(vae, a.scenes, a.seed, a.fakes_per_scene, a.cache)
+    ev_real, ev_fake, _ = cached_pairs(vae, a.eval_scenes, HELD_OUT_SEED, 1, a.cache)
     schedule = DDPMScheduler(**SCHEDULE)
-    model = LatentDiscriminator()
+    channels = tuple(int(c) for c in a.block_out_channels.split(","))
+    model = LatentDiscriminator(DiscriminatorConfig(block_out_channels=channels))
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-2)
     sched = cosine_schedule(opt, a.steps)
     step = resume_if_asked(a, ckpt, {"disc": model}, {"opt": opt, "sched": sched}, gen, log)
