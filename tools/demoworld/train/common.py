@@ -113,17 +113,21 @@ def cosine_schedule(optimizer: torch.optim.Optimizer, steps: int, warmup: int = 
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
+def save_atomically(obj, path: str) -> None:
+    """``torch.save`` to a temp file, then rename, so a cut-off run never leaves a torn file."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    torch.save(obj, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
 def save_checkpoint(path: str, step: int, models: dict, optimizers: dict, generator: torch.Generator,
                     extra: dict | None = None) -> None:
-    """Write a checkpoint atomically (temp file, then rename), so a cut-off run never leaves a torn file."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    """Write a checkpoint atomically (``save_atomically``)."""
     state = {"step": step, "models": {k: m.state_dict() for k, m in models.items()},
              "optimizers": {k: o.state_dict() for k, o in optimizers.items()},
              "generator": generator.get_state(), "torch_rng": torch.get_rng_state(),
              "numpy_rng": np.random.get_state(), "extra": extra or {}}
-    tmp = path + ".tmp"
-    torch.save(state, tmp)
-    os.replace(tmp, path)
+    save_atomically(state, path)
 
 
 def load_checkpoint(path: str, models: dict, optimizers: dict, generator: torch.Generator) -> tuple[int, dict]:

@@ -25,7 +25,8 @@ from diffusers import AutoencoderKL, DDPMScheduler
 from ..render import render
 from ..scenes import random_scene, scene_seed
 from .artifacts import damaged
-from .common import add_run_arguments, cosine_schedule, resume_if_asked, save_checkpoint, start_run
+from .common import (add_run_arguments, cosine_schedule, resume_if_asked, save_atomically, save_checkpoint,
+                     start_run)
 from .discriminator import DiscriminatorConfig, LatentDiscriminator
 from .train_unet import SCHEDULE
 
@@ -69,9 +70,7 @@ def cached_pairs(vae: AutoencoderKL, count: int, seed: int, fakes: int, cache_di
             return saved["real"], saved["fake"], saved["owner"]
     real, fake, owner = encode_pairs(vae, count, seed, fakes, bf16=bf16)
     if path:
-        os.makedirs(cache_dir, exist_ok=True)
-        torch.save({"scaling_factor": key, "real": real, "fake": fake, "owner": owner}, path + ".tmp")
-        os.replace(path + ".tmp", path)
+        save_atomically({"scaling_factor": key, "real": real, "fake": fake, "owner": owner}, path)
     return real, fake, owner
 
 
