@@ -1,5 +1,5 @@
 """Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC, latent cache and its
-bf16 variant, UNet loss weights, EMA."""
+bf16 variant, UNet loss weights, EMA and bf16 steps."""
 
 import math
 
@@ -152,3 +152,28 @@ def test_bf16_encoding_stays_close_to_float32():
         assert b.dtype == torch.float32 and not torch.equal(a, b)
         assert (a - b).abs().max() <= 0.05 * a.abs().max()
     assert torch.equal(exact[2], fast[2])
+
+
+def test_a_bf16_unet_run_tracks_the_float32_loss_and_saves_float32_weights(tmp_path):
+    import json
+
+    from safetensors.torch import load_file
+    from tools.demoworld.train import train_unet
+    from tools.demoworld.train.train_vae import make_vae
+
+    torch.manual_seed(0)
+    vae = make_vae()
+    vae.register_to_config(scaling_factor=1.0)
+    losses = {}
+    for precision in ("fp32", "bf16"):
+        model = tmp_path / precision / "model"
+        vae.save_pretrained(str(model / "vae"))
+        write_tokenizer(str(model / "tokenizer"))
+        train_unet.main(["--out", str(model), "--steps", "25", "--batch", "2", "--scenes", "4", "--save-every", "25",
+                         "--threads", "1", "--precision", precision])
+        with open(tmp_path / precision / "checkpoints" / "unet.log") as f:
+            losses[precision] = next(e["loss"] for e in map(json.loads, f) if e.get("step") == 25)
+        weights = load_file(str(model / "unet" / "diffusion_pytorch_model.safetensors"))
+        assert all(w.dtype == torch.float32 and torch.isfinite(w).all() for w in weights.values())
+    assert losses["fp32"] != losses["bf16"]
+    assert abs(losses["bf16"] - losses["fp32"]) <= 0.05 * losses["fp32"]
