@@ -1,5 +1,5 @@
-"""Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC, latent cache and its
-bf16 variant, UNet loss weights, EMA and bf16 steps."""
+"""Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC, latent cache, UNet
+loss weights, EMA and bf16 steps."""
 
 import math
 
@@ -137,21 +137,6 @@ def test_cached_pairs_reuse_the_stored_latents_only_for_the_same_vae(tmp_path, m
     vae.register_to_config(scaling_factor=0.5)
     train_discriminator.cached_pairs(vae, 3, 5, 1, str(tmp_path))
     assert len(calls) == 1
-
-
-def test_bf16_encoding_stays_close_to_float32():
-    from tools.demoworld.train.train_discriminator import encode_pairs
-    from tools.demoworld.train.train_vae import make_vae
-
-    torch.manual_seed(0)
-    vae = make_vae().eval()
-    vae.register_to_config(scaling_factor=1.0)
-    exact = encode_pairs(vae, 2, 5, 1)
-    fast = encode_pairs(vae, 2, 5, 1, bf16=True)
-    for a, b in zip(exact[:2], fast[:2]):
-        assert b.dtype == torch.float32 and not torch.equal(a, b)
-        assert (a - b).abs().max() <= 0.05 * a.abs().max()
-    assert torch.equal(exact[2], fast[2])
 
 
 def test_a_bf16_unet_run_tracks_the_float32_loss_and_saves_float32_weights(tmp_path):
