@@ -1,4 +1,4 @@
-"""Shared training plumbing: seeding, thread limits, an in-memory scene bank, atomic checkpoints."""
+"""Shared training plumbing: seeding, thread limits, bf16 steps, an in-memory scene bank, atomic checkpoints."""
 
 from __future__ import annotations
 
@@ -40,6 +40,18 @@ def add_run_arguments(p: argparse.ArgumentParser, *, steps: int, batch: int, lr:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--checkpoints", default=None, help="checkpoint folder (default OUT/../checkpoints)")
     p.add_argument("--resume", action="store_true")
+
+
+def add_precision_argument(p: argparse.ArgumentParser) -> None:
+    """``--precision``: bf16 (the default) runs the training steps under bfloat16 autocast; weights, optimiser
+    and loss stay float32."""
+    p.add_argument("--precision", choices=("fp32", "bf16"), default="bf16",
+                   help="bf16 (default): training steps under bfloat16 autocast, weights and optimiser stay float32")
+
+
+def step_autocast(args: argparse.Namespace) -> torch.autocast:
+    """The autocast context a training step runs in, from ``--precision``."""
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16")
 
 
 def checkpoint_dir(args: argparse.Namespace) -> str:

@@ -26,8 +26,8 @@ from diffusers import AutoencoderKL, DDPMScheduler
 from ..render import render
 from ..scenes import random_scene, scene_seed
 from .artifacts import damaged
-from .common import (add_run_arguments, cosine_schedule, resume_if_asked, save_atomically, save_checkpoint,
-                     start_run)
+from .common import (add_precision_argument, add_run_arguments, cosine_schedule, resume_if_asked, save_atomically,
+                     save_checkpoint, start_run, step_autocast)
 from .discriminator import DiscriminatorConfig, LatentDiscriminator
 from .train_unet import SCHEDULE
 
@@ -111,8 +111,7 @@ def main(argv=None) -> None:
     p.add_argument("--eval-scenes", type=int, default=200)
     p.add_argument("--block-out-channels", default="64,128,128", help="channels of each level, comma-separated")
     p.add_argument("--cache", default=None, help="folder to cache the encoded latents in")
-    p.add_argument("--precision", choices=("fp32", "bf16"), default="bf16",
-                   help="bf16 (default): training steps under bfloat16 autocast, weights and optimiser stay float32")
+    add_precision_argument(p)
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "discriminator")
     vae = AutoencoderKL.from_pretrained(os.path.join(a.out, "vae")).eval()
@@ -133,7 +132,7 @@ def main(argv=None) -> None:
         t = torch.where(torch.rand(half, generator=gen) < a.low_t_share, low, high).repeat(2)
         zt = schedule.add_noise(z, torch.randn(z.shape, generator=gen), t)
         labels = torch.cat([torch.ones(half), torch.zeros(half)])
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+        with step_autocast(a):
             logits = model(zt, t).float()
         loss = F.binary_cross_entropy_with_logits(logits, labels)
         opt.zero_grad(set_to_none=True)

@@ -24,7 +24,8 @@ import torch.nn.functional as F
 from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
-from .common import SceneBank, add_run_arguments, cosine_schedule, resume_if_asked, save_checkpoint, start_run
+from .common import (SceneBank, add_precision_argument, add_run_arguments, cosine_schedule, resume_if_asked,
+                     save_checkpoint, start_run, step_autocast)
 from .tokenizer import MAX_LENGTH
 
 TEXT_CONFIG = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=3, num_attention_heads=4,
@@ -93,8 +94,7 @@ def main(argv=None) -> None:
     p.add_argument("--out", required=True, help="model folder holding tokenizer/ and vae/")
     add_run_arguments(p, steps=5500, batch=32, lr=5e-4, scenes=4000, seed=2, save_every=100)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
-    p.add_argument("--precision", choices=("fp32", "bf16"), default="bf16",
-                   help="bf16 (default): forward passes under bfloat16 autocast, weights and optimiser stay float32")
+    add_precision_argument(p)
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "unet")
     tokenizer = CLIPTokenizer.from_pretrained(os.path.join(a.out, "tokenizer"))
@@ -123,7 +123,7 @@ def main(argv=None) -> None:
         noise = torch.randn(z0.shape, generator=gen)
         t = torch.randint(0, SCHEDULE["num_train_timesteps"], (a.batch,), generator=gen)
         zt = noise_schedule.add_noise(z0, noise, t)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+        with step_autocast(a):
             pred = unet(zt, t, encoder_hidden_states=text(tokens).last_hidden_state).sample.float()
         per_sample = F.mse_loss(pred, noise, reduction="none").mean(dim=(1, 2, 3))
         loss = (min_snr_weights(noise_schedule.alphas_cumprod, t) * per_sample).mean()
