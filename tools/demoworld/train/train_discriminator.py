@@ -9,8 +9,7 @@ schedule and minimises binary cross-entropy (real = 1). The learning rate warms 
 cosine down to a tenth. The latents are encoded in float32; the training steps run under bfloat16
 autocast (``--precision bf16``, the default: 1.4× faster than float32 on this machine's AVX512-BF16 cores,
 and the weights stay float32). At the end it reports ROC AUC on held-out scenes at t ≤ 400 and writes
-``OUT/model/discriminator``.
-Checkpoints ``OUT/checkpoints/discriminator.pt``.
+``OUT/model/discriminator``. Checkpoints ``OUT/checkpoints/discriminator.pt``.
 """
 
 from __future__ import annotations
