@@ -155,10 +155,43 @@ def test_a_bf16_unet_run_tracks_the_float32_loss_and_saves_float32_weights(tmp_p
         vae.save_pretrained(str(model / "vae"))
         write_tokenizer(str(model / "tokenizer"))
         train_unet.main(["--out", str(model), "--steps", "25", "--batch", "2", "--scenes", "4", "--save-every", "25",
-                         "--threads", "1", "--precision", precision])
+                         "--threads", "1", "--precision", precision, "--text-pretrain-steps", "2"])
         with open(tmp_path / precision / "checkpoints" / "unet.log") as f:
             losses[precision] = next(e["loss"] for e in map(json.loads, f) if e.get("step") == 25)
         weights = load_file(str(model / "unet" / "diffusion_pytorch_model.safetensors"))
         assert all(w.dtype == torch.float32 and torch.isfinite(w).all() for w in weights.values())
     assert losses["fp32"] != losses["bf16"]
     assert abs(losses["bf16"] - losses["fp32"]) <= 0.05 * losses["fp32"]
+
+
+def test_binding_targets_sit_on_each_shape_word_and_the_background_word(tokenizer):
+    from tools.demoworld.train.text_pretraining import ATTRIBUTES, BACKGROUNDS, IGNORE, caption_targets
+
+    text = "a small red circle, a blue star and a large white ring on a dark gray background"
+    ids, targets = caption_targets(tokenizer, [text])
+    words = [tokenizer.convert_ids_to_tokens(int(i)) for i in ids[0]]
+    expected = {"circle</w>": ("red", "small", "circle"), "star</w>": ("blue", None, "star"),
+                "ring</w>": ("white", "large", "ring")}
+    for pos, word in enumerate(words):
+        if word in expected:
+            color, size, shape = expected.pop(word)
+            assert targets["color"][0, pos] == ATTRIBUTES["color"].index(color)
+            assert targets["shape"][0, pos] == ATTRIBUTES["shape"].index(shape)
+            assert targets["size"][0, pos] == (IGNORE if size is None else ATTRIBUTES["size"].index(size))
+        else:
+            assert all(targets[k][0, pos] == IGNORE for k in ATTRIBUTES)
+        assert targets["background"][0, pos] == (BACKGROUNDS.index("dark gray") if word == "background</w>" else IGNORE)
+    assert not expected
+
+
+def test_text_pretraining_binds_each_colour_to_its_own_shape(tokenizer):
+    from tools.demoworld.train.text_pretraining import pretrain_text_encoder
+    from tools.demoworld.train.train_unet import make_text_encoder
+
+    torch.manual_seed(0)
+    text = make_text_encoder(tokenizer)
+    before = pretrain_text_encoder(text, tokenizer, steps=1, seed=5, captions=2000, held_out=500, batch=64)
+    after = pretrain_text_encoder(text, tokenizer, steps=80, seed=6, captions=2000, held_out=500, batch=64)
+    # Held-out captions: by chance a head names one colour of eleven; bound, it names the right one of the caption's.
+    assert before["color"] < 0.5
+    assert after["color"] > 0.95 and after["shape"] > 0.95 and after["background"] > 0.95
