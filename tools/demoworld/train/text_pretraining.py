@@ -6,7 +6,7 @@ and from the ``background`` token the background colour. A causal text model can
 attending from the shape word back to its own adjectives, so from the first UNet step every object's
 description sits in one token that cross-attention can pick, instead of being spread over words the UNet
 must learn to pair. The heads are thrown away; the UNet run then trains the encoder further.
-Captions come from fresh seeded scenes (no rendering), so this takes well under a minute.
+Captions come from seeded scenes, described but not rendered, so this takes well under a minute.
 """
 
 from __future__ import annotations
