@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from tools.demoworld.render import render  # noqa: E402
 from tools.demoworld.scenes import caption, random_scene, scene_seed  # noqa: E402
 from tools.demoworld.train.discriminator import LatentDiscriminator  # noqa: E402
-from tools.demoworld.train.train_unet import tokenize  # noqa: E402
+from tools.demoworld.train.tokenizer import tokenize  # noqa: E402
 
 MODEL = ROOT / "Models" / "demo-world"
 LOOP_STEPS, LOOP_CFG = 20, 5.0

@@ -36,7 +36,8 @@ from ..scenes import caption, random_scene, scene_seed
 from .common import limit_threads
 from .discriminator import LatentDiscriminator
 from .train_discriminator import HELD_OUT_SEED as DISC_HELD_OUT_SEED, encode_pairs, evaluate as disc_auc
-from .train_unet import SCHEDULE, tokenize
+from .tokenizer import tokenize
+from .train_unet import SCHEDULE
 
 #: Held-out scenes for evaluation; no training script uses this seed.
 EVAL_SEED = 900_100

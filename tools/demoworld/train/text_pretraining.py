@@ -20,7 +20,7 @@ from ..checker import parse_caption
 from ..palette import BACKGROUND_COLORS, OBJECT_COLORS, SIZE_WORDS
 from ..scenes import caption, random_scene, scene_seed
 from ..shapes import SHAPES
-from .tokenizer import MAX_LENGTH
+from .tokenizer import tokenize
 
 #: The attributes predicted, each with its class names.
 ATTRIBUTES = {"color": list(OBJECT_COLORS), "size": list(SIZE_WORDS), "shape": list(SHAPES)}
@@ -35,12 +35,11 @@ def caption_targets(tokenizer: CLIPTokenizer, captions: list[str]) -> tuple[torc
     vocab = tokenizer.get_vocab()
     shape_ids = {vocab[f"{s}</w>"] for s in SHAPES}
     background_id = vocab["background</w>"]
-    ids = tokenizer(captions, padding="max_length", max_length=MAX_LENGTH, truncation=True,
-                    return_tensors="pt").input_ids
+    ids = tokenize(tokenizer, captions)
     targets = {k: torch.full(ids.shape, IGNORE, dtype=torch.long) for k in (*ATTRIBUTES, "background")}
     for row, text in enumerate(captions):
-        parsed = parse_caption(text)
-        shape_positions = [i for i, t in enumerate(ids[row].tolist()) if t in shape_ids]
+        parsed, row_ids = parse_caption(text), ids[row].tolist()
+        shape_positions = [i for i, t in enumerate(row_ids) if t in shape_ids]
         if len(shape_positions) != len(parsed.objects):
             raise ValueError(f"caption {text!r}: {len(parsed.objects)} objects but {len(shape_positions)} shape tokens")
         for pos, (size, color, shape) in zip(shape_positions, parsed.objects):
@@ -49,7 +48,7 @@ def caption_targets(tokenizer: CLIPTokenizer, captions: list[str]) -> tuple[torc
             if size is not None:
                 targets["size"][row, pos] = ATTRIBUTES["size"].index(size)
         if parsed.background is not None:
-            pos = ids[row].tolist().index(background_id)
+            pos = row_ids.index(background_id)
             targets["background"][row, pos] = BACKGROUNDS.index(parsed.background)
     return ids, targets
 
@@ -71,26 +70,23 @@ def pretrain_text_encoder(text: CLIPTextModel, tokenizer: CLIPTokenizer, *, step
     params = list(text.parameters()) + list(heads.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=1e-2)
 
-    def losses(index: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+    def predictions(index: torch.Tensor) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        """Each head's (logits, targets) for the indexed captions."""
         hidden = text(ids[index]).last_hidden_state
-        loss, accuracy = torch.zeros(()), {}
-        for name, head in heads.items():
-            target, logits = targets[name][index], head(hidden)
-            loss = loss + F.cross_entropy(logits.flatten(0, 1), target.flatten(), ignore_index=IGNORE)
-            known = target != IGNORE
-            accuracy[name] = (logits.argmax(-1)[known] == target[known]).float().mean().item()
-        return loss, accuracy
+        return {name: (head(hidden), targets[name][index]) for name, head in heads.items()}
 
     text.train()
     for step in range(1, steps + 1):
-        loss, _ = losses(torch.randint(captions, (batch,), generator=gen))
+        loss = sum(F.cross_entropy(logits.flatten(0, 1), target.flatten(), ignore_index=IGNORE)
+                   for logits, target in predictions(torch.randint(captions, (batch,), generator=gen)).values())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         if log is not None and step % 50 == 0:
             log(text_step=step, text_loss=loss.item())
     with torch.no_grad():
-        _, accuracy = losses(torch.arange(captions, captions + held_out))
+        accuracy = {name: (logits.argmax(-1)[target != IGNORE] == target[target != IGNORE]).float().mean().item()
+                    for name, (logits, target) in predictions(torch.arange(captions, captions + held_out)).items()}
     if log is not None:
         log(text_step=steps, **{f"held_out_{k}_accuracy": round(v, 4) for k, v in accuracy.items()})
     return accuracy

@@ -117,6 +117,12 @@ def write_tokenizer(out: str) -> dict[str, int]:
     return vocab
 
 
+def tokenize(tokenizer, captions: list[str]):
+    """Token ids of ``captions`` as the text model takes them: a (N, MAX_LENGTH) tensor, padded and truncated."""
+    return tokenizer(captions, padding="max_length", max_length=MAX_LENGTH, truncation=True,
+                     return_tensors="pt").input_ids
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Learn the demo-world BPE tokenizer.")
     p.add_argument("--out", required=True)

@@ -30,7 +30,7 @@ from ..checker import parse_caption
 from .common import (SceneBank, add_precision_argument, add_run_arguments, cosine_schedule, resume_if_asked,
                      save_checkpoint, start_run, step_autocast)
 from .text_pretraining import pretrain_text_encoder
-from .tokenizer import MAX_LENGTH
+from .tokenizer import MAX_LENGTH, tokenize
 
 TEXT_CONFIG = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=3, num_attention_heads=4,
                    max_position_embeddings=MAX_LENGTH, projection_dim=128, hidden_act="quick_gelu")
@@ -61,11 +61,6 @@ def make_text_encoder(tokenizer: CLIPTokenizer) -> CLIPTextModel:
 
 def make_unet() -> UNet2DConditionModel:
     return UNet2DConditionModel(**UNET_CONFIG)
-
-
-def tokenize(tokenizer: CLIPTokenizer, captions: list[str]) -> torch.Tensor:
-    return tokenizer(captions, padding="max_length", max_length=MAX_LENGTH, truncation=True,
-                     return_tensors="pt").input_ids
 
 
 def min_snr_weights(alphas_cumprod: torch.Tensor, t: torch.Tensor, gamma: float = MIN_SNR_GAMMA) -> torch.Tensor:
