@@ -1,5 +1,5 @@
 """Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC, latent cache, UNet
-loss weights, EMA and bf16 steps."""
+loss weights, offset noise, EMA, bf16 steps and the validation's breakdown."""
 
 import math
 
@@ -16,7 +16,7 @@ from tools.demoworld.train.artifacts import ARTIFACTS, damaged
 from tools.demoworld.train.discriminator import WEIGHTS_NAME, LatentDiscriminator
 from tools.demoworld.train.tokenizer import EDIT_WORDS, write_tokenizer
 from tools.demoworld.train.train_discriminator import roc_auc
-from tools.demoworld.train.train_unet import SCHEDULE, min_snr_weights, update_ema
+from tools.demoworld.train.train_unet import SCHEDULE, min_snr_weights, offset_noise, update_ema
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +72,19 @@ def test_roc_auc_matches_its_definition():
     assert math.isclose(roc_auc(torch.tensor([2.0]), torch.tensor([2.0])), 0.5)
 
 
+def test_validation_rates_count_rendered_scenes_as_passing_and_blank_images_as_failing():
+    from tools.demoworld.train.validate_t2i import VALIDATION_SEED, rates
+    scenes = [random_scene(np.random.default_rng(scene_seed(VALIDATION_SEED, i)), 128, 128) for i in range(6)]
+    captions = [caption(s) for s in scenes]
+    images = np.stack([render(s).image for s in scenes])
+    perfect = rates(images, captions)
+    assert perfect["rate"] == 1.0 and perfect["objects_found"] == 1.0
+    assert sum(int(v.split("/")[1]) for v in perfect["by_object_count"].values()) == 6
+    blank = rates(np.full_like(images, 200), captions)
+    assert blank["rate"] == 0.0 and blank["objects_found"] == 0.0
+    assert all(v.startswith("0/") for v in blank["by_background"].values())
+
+
 def test_min_snr_weights_keep_noisy_timesteps_and_damp_clean_ones():
     from diffusers import DDPMScheduler
     ac = DDPMScheduler(**SCHEDULE).alphas_cumprod
@@ -81,6 +94,18 @@ def test_min_snr_weights_keep_noisy_timesteps_and_damp_clean_ones():
     assert torch.all(w[snr <= 5.0] == 1.0)
     assert torch.allclose(w[snr > 5.0], 5.0 / snr[snr > 5.0])
     assert w[0] < 0.01 and torch.all(w[1:] >= w[:-1])
+
+
+def test_offset_noise_shifts_each_channel_by_its_own_constant():
+    gen = torch.Generator().manual_seed(0)
+    plain = offset_noise((512, 4, 32, 32), 0.0, gen)
+    shifted = offset_noise((512, 4, 32, 32), 0.1, gen)
+    # Plain noise's per-channel mean has std 1/32; the offset raises it to √(0.1² + 1/32²).
+    assert plain.mean(dim=(2, 3)).std().item() == pytest.approx(1 / 32, rel=0.1)
+    assert shifted.mean(dim=(2, 3)).std().item() == pytest.approx(math.sqrt(0.01 + 1 / 1024), rel=0.1)
+    # The offset is constant over the pixels: what is left around each channel's mean is plain unit noise.
+    residual = shifted - shifted.mean(dim=(2, 3), keepdim=True)
+    assert residual.std().item() == pytest.approx(1.0, rel=0.01)
 
 
 def test_ema_follows_early_then_averages():

@@ -6,7 +6,8 @@ Needs ``OUT/model/tokenizer`` (tokenizer.py) and ``OUT/model/vae`` (train_vae.py
 once with the VAE (posterior mean and std kept, a fresh latent sampled each step, times the VAE's scaling
 factor). ε-prediction under SD-1.x's scaled-linear schedule (1000 steps, β 0.00085–0.012), each sample's
 loss weighted by Min-SNR-γ (min(SNR, γ) / SNR, Hang et al. 2023), which spends less of a short run on the
-nearly clean timesteps; 10% of captions are dropped to the empty prompt so classifier-free guidance works.
+nearly clean timesteps; the noise carries a per-channel offset (``--offset-noise``, see ``OFFSET_NOISE``) so
+the background colour comes from the caption; 10% of captions are dropped to the empty prompt so classifier-free guidance works.
 Scenes are drawn with probability proportional to their object count, and the text encoder starts from a
 short attribute-binding pre-training on captions alone (``text_pretraining.py``, ``--text-pretrain-steps``).
 The learning rate warms up, then follows a cosine down to a tenth. The saved weights are an exponential
@@ -47,6 +48,11 @@ SCHEDULE = dict(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, be
 CAPTION_DROPOUT = 0.1
 #: Min-SNR-γ loss weighting.
 MIN_SNR_GAMMA = 5.0
+#: Std of the per-(sample, channel) constant added to the training noise ("offset noise"). The scaled-linear
+#: schedule leaves √ᾱ_T ≈ 0.07 of the signal at t = 999, and a 32×32 latent's per-channel mean is a large part of
+#: it (the background colour), so a model trained on plain noise reads the background off the starting noise's
+#: mean and ignores the caption's; with offset noise it has to take the mean from the caption.
+OFFSET_NOISE = 0.1
 #: Decay of the weights' exponential moving average (warmed up as (1 + step) / (10 + step)).
 EMA_DECAY = 0.999
 
@@ -67,6 +73,12 @@ def min_snr_weights(alphas_cumprod: torch.Tensor, t: torch.Tensor, gamma: float 
     """Per-sample ε-loss weights min(SNR(t), γ) / SNR(t)."""
     snr = alphas_cumprod[t] / (1 - alphas_cumprod[t])
     return snr.clamp(max=gamma) / snr
+
+
+def offset_noise(shape, strength: float, gen: torch.Generator) -> torch.Tensor:
+    """Standard normal noise plus ``strength`` × a standard normal constant per sample and channel."""
+    noise = torch.randn(shape, generator=gen)
+    return noise + strength * torch.randn(shape[0], shape[1], 1, 1, generator=gen)
 
 
 @torch.no_grad()
@@ -95,6 +107,8 @@ def main(argv=None) -> None:
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
     p.add_argument("--text-pretrain-steps", type=int, default=100,
                    help="steps of the text encoder's attribute-binding pre-training (text_pretraining.py); 0 skips it")
+    p.add_argument("--offset-noise", type=float, default=OFFSET_NOISE,
+                   help="std of the per-channel constant added to the training noise; 0 gives plain noise")
     add_precision_argument(p)
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "unet")
@@ -126,7 +140,7 @@ def main(argv=None) -> None:
         tokens = ids[idx].clone()
         drop = torch.rand(a.batch, generator=gen) < CAPTION_DROPOUT
         tokens[drop] = empty
-        noise = torch.randn(z0.shape, generator=gen)
+        noise = offset_noise(z0.shape, a.offset_noise, gen)
         t = torch.randint(0, SCHEDULE["num_train_timesteps"], (a.batch,), generator=gen)
         zt = noise_schedule.add_noise(z0, noise, t)
         with step_autocast(a):
