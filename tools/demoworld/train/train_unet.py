@@ -7,7 +7,8 @@ once with the VAE (posterior mean and std kept, a fresh latent sampled each step
 factor). ε-prediction under SD-1.x's scaled-linear schedule (1000 steps, β 0.00085–0.012), each sample's
 loss weighted by Min-SNR-γ (min(SNR, γ) / SNR, Hang et al. 2023), which spends less of a short run on the
 nearly clean timesteps; the noise carries a per-channel offset (``--offset-noise``, see ``OFFSET_NOISE``) so
-the background colour comes from the caption; 10% of captions are dropped to the empty prompt so classifier-free guidance works.
+the background colour comes from the caption; 10% of captions are dropped to the empty prompt so
+classifier-free guidance works.
 Scenes are drawn with probability proportional to their object count, and the text encoder starts from a
 short attribute-binding pre-training on captions alone (``text_pretraining.py``, ``--text-pretrain-steps``).
 The learning rate warms up, then follows a cosine down to a tenth. The saved weights are an exponential
