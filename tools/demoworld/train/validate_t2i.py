@@ -10,15 +10,14 @@ object count and by background, and the share of captioned objects found. ``--ch
 the EMA weights of a running UNet stage instead of the folder's ``unet/`` and ``text_encoder/``.
 
 ``--oracle-mean`` is a diagnosis, not a sampler: the starting noise's per-channel spatial mean is replaced
-by √ᾱ times that of the true scene's latent (ᾱ at the first DDIM step). A model that reads the background off the starting noise's
-mean instead of the caption scores far better with it than without.
+by √ᾱ times that of the true scene's latent (ᾱ at the first DDIM step). A model that reads the background
+off the starting noise's mean instead of the caption scores far better with it than without.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections import defaultdict
 
 import numpy as np
@@ -51,9 +50,8 @@ def rates(samples: np.ndarray, captions: list[str]) -> dict:
     by_count, by_background, found = defaultdict(list), defaultdict(list), []
     for image, text in zip(samples, captions):
         check = check_caption(image, text)
-        parsed = parse_caption(text)
-        by_count[len(parsed.objects)].append(check.ok)
-        by_background[parsed.background].append(check.ok)
+        by_count[len(check.objects)].append(check.ok)
+        by_background[parse_caption(text).background].append(check.ok)
         found += [o.found for o in check.objects]
     everything = [ok for oks in by_count.values() for ok in oks]
     return {"rate": float(np.mean(everything)), "objects_found": float(np.mean(found)),
