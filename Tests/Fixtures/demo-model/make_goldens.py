@@ -8,12 +8,13 @@ Regenerate whenever the model is retrained. The weights are stored as float16; P
 golden.safetensors (float32):
 - input_ids [2, 32] (as floats): CLIPTokenizer ids of ``caption`` and of "" (caption's UTF-8 bytes in
   ``caption_utf8``); last_hidden_state [2, 32, 128].
-- image [1, 3, 128, 128] (held-out scene, [-1, 1]) -> vae_mean [1, 4, 32, 32] (posterior mean, unscaled);
+Latents are [B, C, S, S] with the model's latent channels C and latent side S (4 and 32 for the shipped ×4 VAE).
+- image [1, 3, 128, 128] (held-out scene, [-1, 1]) -> vae_mean [1, C, S, S] (posterior mean, unscaled);
   vae_decoded [1, 3, 128, 128] = decode(vae_mean).
-- unet_latent [1, 4, 32, 32], unet_timestep [1]; unet_sample [2, 4, 32, 32] for cat([latent, latent]) with
-  [uncond, cond] context; unet_weight [1, 4, 32, 32]; unet_grad = d sum(cond sample * weight) / d latent.
-- loop_start [1, 4, 32, 32]; loop_final: 20 DDIM steps (the model's scheduler config), CFG ``loop_cfg``.
-- disc_latent [2, 4, 32, 32], disc_timesteps [2]; disc_logits, disc_log_d [2]; disc_grad = d sum(log D) / d z.
+- unet_latent [1, C, S, S], unet_timestep [1]; unet_sample [2, C, S, S] for cat([latent, latent]) with
+  [uncond, cond] context; unet_weight [1, C, S, S]; unet_grad = d sum(cond sample * weight) / d latent.
+- loop_start [1, C, S, S]; loop_final: 20 DDIM steps (the model's scheduler config), CFG ``loop_cfg``.
+- disc_latent [2, C, S, S], disc_timesteps [2]; disc_logits, disc_log_d [2]; disc_grad = d sum(log D) / d z.
 """
 
 import sys
@@ -64,14 +65,15 @@ def main():
                last_hidden_state=hidden, image=image, vae_mean=mean, vae_decoded=decoded)
 
     context = torch.cat([hidden[1:2], hidden[0:1]])  # [uncond, cond]
-    latent = seeded((1, 4, 32, 32), 1).requires_grad_(True)
+    shape = (1, unet.config.in_channels, unet.config.sample_size, unet.config.sample_size)
+    latent = seeded(shape, 1).requires_grad_(True)
     t = torch.tensor(501.0)
     sample = unet(torch.cat([latent, latent]), t, encoder_hidden_states=context).sample
-    weight = seeded((1, 4, 32, 32), 2)
+    weight = seeded(shape, 2)
     (grad,) = torch.autograd.grad((sample[1:2] * weight).sum(), latent)
     out.update(unet_latent=latent, unet_timestep=t[None], unet_sample=sample, unet_weight=weight, unet_grad=grad)
 
-    start = seeded((1, 4, 32, 32), 3)
+    start = seeded(shape, 3)
     x = start
     scheduler.set_timesteps(LOOP_STEPS)
     with torch.no_grad():
@@ -81,7 +83,7 @@ def main():
     out.update(loop_start=start, loop_final=x, loop_cfg=torch.tensor([LOOP_CFG]),
                loop_steps=torch.tensor([float(LOOP_STEPS)]))
 
-    z = (mean.detach() * vae.config.scaling_factor).repeat(2, 1, 1, 1) + 0.3 * seeded((2, 4, 32, 32), 4)
+    z = (mean.detach() * vae.config.scaling_factor).repeat(2, 1, 1, 1) + 0.3 * seeded((2, *shape[1:]), 4)
     z.requires_grad_(True)
     ts = torch.tensor([100, 400])
     logits = disc(z, ts)
