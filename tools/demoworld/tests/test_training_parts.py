@@ -220,3 +220,33 @@ def test_text_pretraining_binds_each_colour_to_its_own_shape(tokenizer):
     # Held-out captions: by chance a head names one colour of eleven; bound, it names the right one of the caption's.
     assert before["color"] < 0.5
     assert after["color"] > 0.95 and after["shape"] > 0.95 and after["background"] > 0.95
+
+
+def test_validation_samples_a_running_unet_stage_whatever_the_latent_width(tmp_path):
+    import json
+    import shutil
+
+    from diffusers import AutoencoderKL
+    from tools.demoworld.train import train_unet, validate_t2i
+    from tools.demoworld.train.train_vae import VAE_CONFIG
+
+    torch.manual_seed(0)
+    model = tmp_path / "model"
+    vae = AutoencoderKL(**dict(VAE_CONFIG, latent_channels=8))
+    vae.register_to_config(scaling_factor=1.0)
+    vae.save_pretrained(str(model / "vae"))
+    write_tokenizer(str(model / "tokenizer"))
+    train_unet.main(["--out", str(model), "--steps", "2", "--batch", "2", "--scenes", "2", "--save-every", "2",
+                     "--threads", "1", "--text-pretrain-steps", "0"])
+    assert json.loads((model / "unet" / "config.json").read_text())["in_channels"] == 8
+    shutil.rmtree(model / "unet")  # as while the stage still runs: a checkpoint, no unet/ and no scheduler/
+    shutil.rmtree(model / "text_encoder")
+    quick = ["--model", str(model), "--count", "3", "--steps", "2", "--threads", "1"]
+    with pytest.raises(SystemExit, match="--checkpoint"):
+        validate_t2i.main(quick)
+    validate_t2i.main(quick + ["--checkpoint", str(tmp_path / "checkpoints" / "unet.pt"),
+                               "--json", str(tmp_path / "v.json")])
+    results = json.loads((tmp_path / "v.json").read_text())
+    assert results["step"] == 2
+    counts = results["cfg"]["7.5"]["by_object_count"].values()
+    assert sum(int(c.split("/")[1]) for c in counts) == 3

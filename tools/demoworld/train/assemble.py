@@ -35,6 +35,11 @@ MODEL_INDEX = {
 REQUIRED = ("vae", "unet", "text_encoder", "tokenizer")
 
 
+def ddim_scheduler() -> DDIMScheduler:
+    """DDIM with SD-1.5's settings over the training schedule."""
+    return DDIMScheduler(**SCHEDULE, clip_sample=False, set_alpha_to_one=False, steps_offset=1)
+
+
 def to_fp16(folder: str) -> None:
     from safetensors.torch import load_file, save_file
     for root, _, files in os.walk(folder):
@@ -62,8 +67,7 @@ def main(argv=None) -> None:
     missing = [d for d in REQUIRED if not os.path.isdir(os.path.join(a.out, d))]
     if missing:
         raise SystemExit(f"missing trained parts in {a.out}: {', '.join(missing)}")
-    DDIMScheduler(**SCHEDULE, clip_sample=False, set_alpha_to_one=False, steps_offset=1).save_pretrained(
-        os.path.join(a.out, "scheduler"))
+    ddim_scheduler().save_pretrained(os.path.join(a.out, "scheduler"))
     with open(os.path.join(a.out, "model_index.json"), "w") as f:
         json.dump(MODEL_INDEX, f, indent=2)
     if a.fp16:

@@ -33,6 +33,7 @@ from ..checker import check_caption
 from ..preview import task_row
 from ..render import render
 from ..scenes import caption, random_scene, scene_seed
+from .assemble import ddim_scheduler
 from .common import limit_threads
 from .discriminator import LatentDiscriminator
 from .train_discriminator import HELD_OUT_SEED as DISC_HELD_OUT_SEED, encode_pairs, evaluate as disc_auc
@@ -45,16 +46,22 @@ TARGETS = {"vae_psnr": 30.0, "t2i_checker_rate": 0.8, "inversion_psnr": 25.0, "d
 
 
 class Model:
-    """The parts of a diffusers folder the evaluation needs."""
+    """The parts of a diffusers folder the evaluation needs. A training run's folder may still lack
+    ``unet/`` and ``text_encoder/`` (None then) and ``scheduler/`` (``assemble``'s DDIM then)."""
 
     def __init__(self, folder: str):
-        self.tokenizer = CLIPTokenizer.from_pretrained(os.path.join(folder, "tokenizer"))
-        self.text = CLIPTextModel.from_pretrained(os.path.join(folder, "text_encoder")).float().eval()
-        self.unet = UNet2DConditionModel.from_pretrained(os.path.join(folder, "unet")).float().eval()
-        self.vae = AutoencoderKL.from_pretrained(os.path.join(folder, "vae")).float().eval()
-        self.scheduler = DDIMScheduler.from_pretrained(os.path.join(folder, "scheduler"))
+        def part(name):
+            return os.path.join(folder, name)
+
+        self.tokenizer = CLIPTokenizer.from_pretrained(part("tokenizer"))
+        has_denoiser = os.path.isdir(part("unet"))
+        self.text = CLIPTextModel.from_pretrained(part("text_encoder")).float().eval() if has_denoiser else None
+        self.unet = UNet2DConditionModel.from_pretrained(part("unet")).float().eval() if has_denoiser else None
+        self.vae = AutoencoderKL.from_pretrained(part("vae")).float().eval()
+        has_scheduler = os.path.isdir(part("scheduler"))
+        self.scheduler = DDIMScheduler.from_pretrained(part("scheduler")) if has_scheduler else ddim_scheduler()
         self.scale = float(self.vae.config.scaling_factor)
-        disc = os.path.join(folder, "discriminator")
+        disc = part("discriminator")
         self.discriminator = LatentDiscriminator.from_pretrained(disc).float().eval() if os.path.isdir(disc) else None
 
     def embed(self, captions: list[str]) -> torch.Tensor:

@@ -37,7 +37,7 @@ VALIDATION_SEED = 777_001
 def load_checkpoint(m: Model, path: str) -> int:
     """Swap in the EMA UNet and text encoder of a ``train_unet`` checkpoint; returns its step."""
     state = torch.load(path, weights_only=False)
-    m.unet, m.text = make_unet(), make_text_encoder(m.tokenizer)
+    m.unet, m.text = make_unet(m.vae.config.latent_channels), make_text_encoder(m.tokenizer)
     m.unet.load_state_dict(state["models"]["ema_unet"])
     m.text.load_state_dict(state["models"]["ema_text"])
     m.unet.eval()
@@ -76,12 +76,15 @@ def main(argv=None) -> None:
     limit_threads(a.threads)
     m = Model(a.model)
     step = load_checkpoint(m, a.checkpoint) if a.checkpoint else None
+    if m.unet is None:
+        raise SystemExit(f"{a.model} has no unet/ yet: pass --checkpoint OUT/checkpoints/unet.pt")
     scenes = [random_scene(np.random.default_rng(scene_seed(VALIDATION_SEED, i)), 128, 128) for i in range(a.count)]
     captions = [caption(s) for s in scenes]
     results = {"step": step, "count": a.count, "steps": a.steps, "oracle_mean": a.oracle_mean, "cfg": {}}
     with torch.no_grad():
         cond, uncond = m.embed(captions), m.embed([""] * a.count)
-        noise = torch.randn(a.count, 4, 32, 32, generator=torch.Generator().manual_seed(a.seed))
+        side, channels = m.unet.config.sample_size, m.unet.config.in_channels
+        noise = torch.randn(a.count, channels, side, side, generator=torch.Generator().manual_seed(a.seed))
         if a.oracle_mean:
             z0 = m.encode(np.stack([render(s).image for s in scenes]))
             m.scheduler.set_timesteps(a.steps)
