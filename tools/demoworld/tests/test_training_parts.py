@@ -250,3 +250,87 @@ def test_validation_samples_a_running_unet_stage_whatever_the_latent_width(tmp_p
     assert results["step"] == 2
     counts = results["cfg"]["7.5"]["by_object_count"].values()
     assert sum(int(c.split("/")[1]) for c in counts) == 3
+
+
+def test_recording_cross_attention_changes_nothing_and_keeps_each_layers_attention():
+    from tools.demoworld.train.attention_binding import record_cross_attention
+    from tools.demoworld.train.train_unet import make_unet
+
+    torch.manual_seed(0)
+    unet = make_unet(4).eval()
+    z, t, context = torch.randn(2, 4, 32, 32), torch.tensor([10, 900]), torch.randn(2, 32, 128)
+    with torch.no_grad():
+        before = unet(z, t, encoder_hidden_states=context).sample
+        recorders = record_cross_attention(unet)
+        after = unet(z, t, encoder_hidden_states=context).sample
+    assert torch.allclose(before, after, atol=1e-5)
+    # SD-1.x cross-attention: one layer at 16² and 8² going down, the mid-block's at 8², two a level going up.
+    assert sorted(r.probs.shape[1] for r in recorders) == [64, 64, 64, 64, 256, 256, 256]
+    for r in recorders:
+        assert r.probs.shape[0] == 2 and r.probs.shape[2] == 32
+        assert torch.allclose(r.probs.sum(-1), torch.ones(()), atol=1e-5)
+
+
+def test_object_targets_point_at_each_objects_colour_and_shape_words_and_cover_it(tokenizer):
+    from tools.demoworld.train.attention_binding import object_targets
+    from tools.demoworld.train.common import SceneBank
+    from tools.demoworld.train.tokenizer import tokenize
+
+    bank = SceneBank(12, seed=3)
+    masks, positions = object_targets(bank.seed, len(bank), bank.size, bank.captions, tokenizer, grid=32)
+    ids = tokenize(tokenizer, bank.captions)
+    assert (positions[:, 0] >= 0).all() and (positions == -1).any()
+    for i, scene in enumerate(bank.scenes):
+        objs = sorted(scene.objects, key=lambda o: (o.cx, o.cy))
+        for j in range(3):
+            if j >= len(objs):
+                assert (positions[i, j] == -1).all() and masks[i, j].sum() == 0
+                continue
+            colour, shape = (tokenizer.convert_ids_to_tokens(int(ids[i, p])) for p in positions[i, j])
+            assert (colour, shape) == (objs[j].color + "</w>", objs[j].shape + "</w>")
+            assert masks[i, j].sum() > 0
+            if objs[j].shape != "ring":                       # a ring's centre is its hole
+                assert masks[i, j, int(objs[j].cy / 4), int(objs[j].cx / 4)] == 1
+    with pytest.raises(ValueError, match="different caption"):
+        object_targets(bank.seed, 2, bank.size, bank.captions[1:3], tokenizer, grid=32)
+
+
+def test_binding_loss_counts_attention_outside_each_object_for_kept_captions_only():
+    from tools.demoworld.train.attention_binding import binding_loss
+
+    masks = torch.zeros(2, 3, 4, 4)
+    masks[:, 0, :2, :2] = 1                                   # object 0 fills the top-left quarter
+    positions = torch.tensor([[[1, 2], [-1, -1], [-1, -1]]] * 2)
+    inside = torch.zeros(2, 16, 5)
+    inside[:, [0, 1, 4, 5], :] = 1                            # every token attends to the top-left quarter only
+    outside = torch.zeros(2, 16, 5)
+    outside[:, 15, :] = 1                                     # …or to the bottom-right pixel only
+    keep = torch.tensor([True, True])
+    assert binding_loss([inside], masks, positions, keep).item() == pytest.approx(0.0)
+    assert binding_loss([outside], masks, positions, keep).item() == pytest.approx(1.0)
+    mixed = torch.cat([inside[:1], outside[1:]])
+    assert binding_loss([mixed], masks, positions, keep).item() == pytest.approx(0.5)
+    assert binding_loss([mixed], masks, positions, torch.tensor([True, False])).item() == pytest.approx(0.0)
+    # On a coarser layer the mask is max-pooled, so the quarter is the whole top-left cell.
+    coarse = torch.zeros(2, 4, 5)
+    coarse[:, 0, :] = 1
+    assert binding_loss([coarse], masks, positions, keep).item() == pytest.approx(0.0)
+
+
+def test_a_unet_run_with_the_binding_loss_logs_it(tmp_path):
+    import json
+
+    from tools.demoworld.train import train_unet
+    from tools.demoworld.train.train_vae import make_vae
+
+    torch.manual_seed(0)
+    model = tmp_path / "model"
+    vae = make_vae()
+    vae.register_to_config(scaling_factor=1.0)
+    vae.save_pretrained(str(model / "vae"))
+    write_tokenizer(str(model / "tokenizer"))
+    train_unet.main(["--out", str(model), "--steps", "25", "--batch", "2", "--scenes", "4", "--save-every", "25",
+                     "--threads", "1", "--text-pretrain-steps", "0", "--binding-loss", "0.01"])
+    with open(tmp_path / "checkpoints" / "unet.log") as f:
+        entry = next(e for e in map(json.loads, f) if e.get("step") == 25)
+    assert 0 < entry["binding"] < 1

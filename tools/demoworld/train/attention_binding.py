@@ -1,0 +1,110 @@
+"""Cross-attention binding loss: each object's colour and shape tokens should attend to that object.
+
+The demo world knows every object's mask, so the UNet's cross-attention can be told where a caption's
+words belong (token-level attention supervision, as in TokenCompose, Wang et al. 2024). For a token of an
+object, the loss is the share of that token's attention mass that falls outside the object's mask,
+1 − Σ_q A[q, k]·M[q] / Σ_q A[q, k], averaged over the colour and shape tokens of every object and over
+every cross-attention layer (the mask max-pooled to the layer's grid, so a small object still owns the
+cells it touches). Colours leaking between objects and objects left out are the failures it aims at.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from diffusers import UNet2DConditionModel
+from diffusers.models.attention_processor import Attention
+
+from ..render import render
+from ..scenes import caption, random_scene, scene_seed
+from .tokenizer import tokenize
+
+#: Most objects a scene holds.
+MAX_OBJECTS = 3
+
+
+class RecordingCrossAttention:
+    """A plain (softmax-materialising) attention processor that keeps its attention probabilities."""
+
+    def __init__(self) -> None:
+        self.probs: torch.Tensor | None = None
+
+    def __call__(self, attn: Attention, hidden_states: torch.Tensor, encoder_hidden_states: torch.Tensor | None = None,
+                 attention_mask: torch.Tensor | None = None, temb: torch.Tensor | None = None, **_) -> torch.Tensor:
+        assert hidden_states.ndim == 3 and attn.spatial_norm is None and attn.group_norm is None \
+            and attn.norm_cross is None and not attn.residual_connection and attention_mask is None, \
+            "RecordingCrossAttention covers the SD-1.x transformer blocks' cross-attention only"
+        context = hidden_states if encoder_hidden_states is None else encoder_hidden_states
+        query = attn.head_to_batch_dim(attn.to_q(hidden_states))
+        key = attn.head_to_batch_dim(attn.to_k(context))
+        value = attn.head_to_batch_dim(attn.to_v(context))
+        self.probs = attn.get_attention_scores(query, key, None)          # (batch × heads, queries, tokens)
+        out = attn.batch_to_head_dim(torch.bmm(self.probs, value))
+        return attn.to_out[1](attn.to_out[0](out)) / attn.rescale_output_factor
+
+
+def record_cross_attention(unet: UNet2DConditionModel) -> list[RecordingCrossAttention]:
+    """Give every cross-attention layer (``attn2``) of ``unet`` its own recording processor; return them."""
+    recorders = []
+    for name, module in unet.named_modules():
+        if name.endswith("attn2") and isinstance(module, Attention):
+            recorders.append(RecordingCrossAttention())
+            module.set_processor(recorders[-1])
+    return recorders
+
+
+def object_targets(seed: int, count: int, size: int, captions: list[str], tokenizer,
+                   grid: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Masks and caption token positions of every object of the ``count`` scenes a ``SceneBank(count, seed, size)`` holds.
+
+    Returns masks (N, MAX_OBJECTS, grid, grid) as float16 (max-pooled from the scene) and token positions
+    (N, MAX_OBJECTS, 2) of each object's colour and shape word, −1 where a scene has fewer objects. The
+    scenes are rendered again from their seeds, and each caption must equal the bank's.
+    """
+    ids = tokenize(tokenizer, captions)
+    masks = torch.zeros(count, MAX_OBJECTS, grid, grid, dtype=torch.float16)
+    positions = torch.full((count, MAX_OBJECTS, 2), -1, dtype=torch.long)
+    for i in range(count):
+        scene = random_scene(np.random.default_rng(scene_seed(seed, i)), size, size)
+        if caption(scene) != captions[i]:
+            raise ValueError(f"scene {i} of seed {seed} renders a different caption than the bank holds")
+        rendering = render(scene)
+        # Objects in caption order (left to right), each located after the previous one's shape word.
+        order = sorted(range(len(scene.objects)), key=lambda k: (scene.objects[k].cx, scene.objects[k].cy))
+        row, cursor = ids[i].tolist(), 0
+        for j, k in enumerate(order):
+            obj = scene.objects[k]
+            colour = row.index(tokenizer.convert_tokens_to_ids(obj.color + "</w>"), cursor + 1)
+            shape = row.index(tokenizer.convert_tokens_to_ids(obj.shape + "</w>"), colour + 1)
+            positions[i, j] = torch.tensor([colour, shape])
+            cursor = shape
+            mask = torch.from_numpy(rendering.masks[k]).float()[None, None]
+            masks[i, j] = F.adaptive_max_pool2d(mask, grid)[0, 0].half()
+    return masks, positions
+
+
+def binding_loss(probs: list[torch.Tensor], masks: torch.Tensor, positions: torch.Tensor,
+                 keep: torch.Tensor) -> torch.Tensor:
+    """Mean share of an object token's attention outside its object, over layers, tokens and kept samples.
+
+    ``probs``: each layer's (B × heads, H·W, tokens); ``masks`` (B, K, G, G); ``positions`` (B, K, 2), −1 for
+    none; ``keep`` (B,) marks the samples whose caption was not dropped.
+    """
+    batch, objects = positions.shape[:2]
+    valid = (positions >= 0) & keep[:, None, None]
+    if not valid.any():
+        return probs[0].new_zeros((), dtype=torch.float32)
+    index = positions.clamp(min=0).view(batch, objects * 2)
+    losses = []
+    for p in probs:
+        queries, tokens = p.shape[1:]
+        side = math.isqrt(queries)
+        attention = p.float().view(batch, -1, queries, tokens).mean(dim=1).transpose(1, 2)    # (B, tokens, H·W)
+        per_token = attention.gather(1, index[..., None].expand(-1, -1, queries)).view(batch, objects, 2, queries)
+        inside_mask = F.adaptive_max_pool2d(masks.float(), side).flatten(2)[:, :, None]          # (B, K, 1, H·W)
+        inside = (per_token * inside_mask).sum(-1) / per_token.sum(-1).clamp_min(1e-8)
+        losses.append(((1 - inside) * valid).sum() / valid.sum())
+    return torch.stack(losses).mean()
