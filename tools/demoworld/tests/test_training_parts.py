@@ -334,3 +334,15 @@ def test_a_unet_run_with_the_binding_loss_logs_it(tmp_path):
     with open(tmp_path / "checkpoints" / "unet.log") as f:
         entry = next(e for e in map(json.loads, f) if e.get("step") == 25)
     assert 0 < entry["binding"] < 1
+
+
+def test_the_binding_measurement_reads_the_shipped_model(capsys):
+    import os
+    import re
+
+    from tools.demoworld.train.attention_binding import main
+
+    model = os.path.join(os.path.dirname(__file__), "..", "..", "..", "Models", "demo-world")
+    main(["--model", model, "--scenes", "4", "--timesteps", "100", "900", "--threads", "1"])
+    losses = [float(x) for x in re.findall(r"binding loss ([0-9.]+)", capsys.readouterr().out)]
+    assert len(losses) == 2 and all(0 < x < 1 for x in losses)
