@@ -106,10 +106,14 @@ def object_phrase(obj: ObjectSpec, width: int, height: int, with_size: bool = Tr
     return f"{article} {' '.join(words)}"
 
 
+def caption_order(scene: Scene) -> list[int]:
+    """Indices of ``scene.objects`` in the order the caption names them: left to right."""
+    return sorted(range(len(scene.objects)), key=lambda k: (scene.objects[k].cx, scene.objects[k].cy))
+
+
 def caption(scene: Scene, with_size: bool = True) -> str:
     """ "a small red circle and a large blue star on a light gray background" (objects left to right)."""
-    objs = sorted(scene.objects, key=lambda o: (o.cx, o.cy))
-    phrases = [object_phrase(o, scene.width, scene.height, with_size) for o in objs]
+    phrases = [object_phrase(scene.objects[k], scene.width, scene.height, with_size) for k in caption_order(scene)]
     if len(phrases) > 1:
         listing = ", ".join(phrases[:-1]) + " and " + phrases[-1]
     else:

@@ -26,7 +26,7 @@ from diffusers.models.attention_processor import Attention
 from transformers import CLIPTextModel, CLIPTokenizer
 
 from ..render import render
-from ..scenes import caption, random_scene, scene_seed
+from ..scenes import caption, caption_order, random_scene, scene_seed
 from .common import SceneBank
 from .tokenizer import tokenize
 
@@ -80,10 +80,9 @@ def object_targets(seed: int, count: int, size: int, captions: list[str], tokeni
         if caption(scene) != captions[i]:
             raise ValueError(f"scene {i} of seed {seed} renders a different caption than the bank holds")
         rendering = render(scene)
-        # Objects in caption order (left to right), each located after the previous one's shape word.
-        order = sorted(range(len(scene.objects)), key=lambda k: (scene.objects[k].cx, scene.objects[k].cy))
+        # Objects in caption order, each located after the previous one's shape word.
         row, cursor = ids[i].tolist(), 0
-        for j, k in enumerate(order):
+        for j, k in enumerate(caption_order(scene)):
             obj = scene.objects[k]
             colour = row.index(tokenizer.convert_tokens_to_ids(obj.color + "</w>"), cursor + 1)
             shape = row.index(tokenizer.convert_tokens_to_ids(obj.shape + "</w>"), colour + 1)
