@@ -142,7 +142,7 @@ def main(argv=None) -> None:
     p.add_argument("--model", required=True)
     p.add_argument("--count", type=int, default=200)
     p.add_argument("--steps", type=int, default=50)
-    p.add_argument("--cfg", type=float, default=7.5,
+    p.add_argument("--cfg", type=float, default=5.0,
                    help="guidance scale of the text-to-image samples (chosen with validate_t2i.py)")
     p.add_argument("--batch", type=int, default=20)
     p.add_argument("--seed", type=int, default=0)

@@ -11,8 +11,8 @@ the background colour comes from the caption; 10% of captions are dropped to the
 classifier-free guidance works.
 Scenes are drawn with probability proportional to their object count, and the text encoder starts from a
 short attribute-binding pre-training on captions alone (``text_pretraining.py``, ``--text-pretrain-steps``).
-``--binding-loss W`` adds W × a loss that pulls each object's colour and shape tokens' cross-attention onto
-that object's mask (``attention_binding.py``).
+A small loss (× ``--binding-loss``) pulls each object's colour and shape tokens' cross-attention onto that
+object's mask (``attention_binding.py``).
 The learning rate warms up, then follows a cosine down to a tenth. The saved weights are an exponential
 moving average of the trained ones. The forward pass runs under bfloat16 autocast (``--precision bf16``, the
 default: 1.4× faster steps in a full run on a CPU with AVX512-BF16; weights, optimiser and loss stay float32). Writes
@@ -56,6 +56,9 @@ MIN_SNR_GAMMA = 5.0
 #: it (the background colour), so a model trained on plain noise reads the background off the starting noise's
 #: mean and ignores the caption's; with offset noise it has to take the mean from the caption.
 OFFSET_NOISE = 0.1
+#: Weight of the cross-attention binding loss (``attention_binding.py``). The shipped UNet was trained with it;
+#: at ten times the weight it localised attention tightly and sampled worse (README, "Tried and not shipped").
+BINDING_LOSS = 0.001
 #: Decay of the weights' exponential moving average (warmed up as (1 + step) / (10 + step)).
 EMA_DECAY = 0.999
 
@@ -112,7 +115,7 @@ def main(argv=None) -> None:
                    help="steps of the text encoder's attribute-binding pre-training (text_pretraining.py); 0 skips it")
     p.add_argument("--offset-noise", type=float, default=OFFSET_NOISE,
                    help="std of the per-channel constant added to the training noise; 0 gives plain noise")
-    p.add_argument("--binding-loss", type=float, default=0.0,
+    p.add_argument("--binding-loss", type=float, default=BINDING_LOSS,
                    help="weight of the cross-attention binding loss (attention_binding.py); 0 leaves it out")
     add_precision_argument(p)
     a = p.parse_args(argv)
