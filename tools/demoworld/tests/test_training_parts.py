@@ -1,5 +1,5 @@
 """Training building blocks that are cheap to check: tokenizer, artefacts, discriminator, AUC, latent cache, UNet
-loss weights, offset noise, EMA, bf16 steps and the validation's breakdown."""
+loss weights, offset noise, EMA, bf16 steps, the validation's breakdown and the evaluation's report."""
 
 import math
 
@@ -346,3 +346,20 @@ def test_the_binding_measurement_reads_the_shipped_model(capsys):
     main(["--model", model, "--scenes", "4", "--timesteps", "100", "900", "--threads", "1"])
     losses = [float(x) for x in re.findall(r"binding loss ([0-9.]+)", capsys.readouterr().out)]
     assert len(losses) == 2 and all(0 < x < 1 for x in losses)
+
+
+def test_the_evaluation_reports_every_target_and_the_checker_ceiling_on_the_shipped_model(tmp_path):
+    import json
+    import os
+
+    from tools.demoworld.train.evaluate import TARGETS, main
+
+    model = os.path.join(os.path.dirname(__file__), "..", "..", "..", "Models", "demo-world")
+    out = tmp_path / "eval.json"
+    main(["--model", model, "--count", "2", "--batch", "2", "--steps", "2", "--threads", "1", "--json", str(out)])
+    figures = json.loads(out.read_text())
+    assert figures["cfg"] == 5.0 and figures["count"] == 2
+    assert set(TARGETS) <= set(figures)
+    assert figures["vae_psnr"] > 30 and 0 <= figures["t2i_checker_rate"] <= 1
+    # Both held-out scenes survive the VAE well enough for the checker.
+    assert figures["checker_on_vae_reconstructions"] == 1.0
