@@ -57,7 +57,7 @@ MIN_SNR_GAMMA = 5.0
 #: mean and ignores the caption's; with offset noise it has to take the mean from the caption.
 OFFSET_NOISE = 0.1
 #: Weight of the cross-attention binding loss (``attention_binding.py``). The shipped UNet was trained with it;
-#: at ten times the weight it localised attention tightly and sampled worse (README, "Tried and not shipped").
+#: at ten times the weight its shapes came out wobblier and it sampled worse (README, "Tried and not shipped").
 BINDING_LOSS = 0.001
 #: Decay of the weights' exponential moving average (warmed up as (1 + step) / (10 + step)).
 EMA_DECAY = 0.999
