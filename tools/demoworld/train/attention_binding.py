@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
+from diffusers import DDPMScheduler, UNet2DConditionModel
 from diffusers.models.attention_processor import Attention
-from transformers import CLIPTextModel, CLIPTokenizer
 
 from ..render import render
 from ..scenes import caption, caption_order, random_scene, scene_seed
-from .common import SceneBank
+from .common import SceneBank, limit_threads
 from .tokenizer import tokenize
 
 #: Most objects a scene holds.
@@ -126,24 +124,22 @@ def main(argv=None) -> None:
     p.add_argument("--timesteps", type=int, nargs="+", default=[100, 500, 900])
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args(argv)
-    torch.set_num_threads(a.threads)
-    from .train_unet import SCHEDULE  # here, not at the top: train_unet imports this module
+    limit_threads(a.threads)
+    # Here, not at the top: train_unet (which evaluate imports) imports this module.
+    from .evaluate import Model
+    from .train_unet import SCHEDULE
 
-    tokenizer = CLIPTokenizer.from_pretrained(os.path.join(a.model, "tokenizer"))
-    vae = AutoencoderKL.from_pretrained(os.path.join(a.model, "vae"), torch_dtype=torch.float32).eval()
-    unet = UNet2DConditionModel.from_pretrained(os.path.join(a.model, "unet"), torch_dtype=torch.float32).eval()
-    text = CLIPTextModel.from_pretrained(os.path.join(a.model, "text_encoder"), torch_dtype=torch.float32).eval()
+    m = Model(a.model)
     bank = SceneBank(a.scenes, a.seed)
-    masks, positions = object_targets(bank.seed, len(bank), bank.size, bank.captions, tokenizer,
-                                      grid=unet.config.sample_size)
-    recorders = record_cross_attention(unet)
-    z0 = vae.encode(bank.batch(torch.arange(len(bank)))).latent_dist.mean * vae.config.scaling_factor
-    context = text(tokenize(tokenizer, bank.captions)).last_hidden_state
+    masks, positions = object_targets(bank.seed, len(bank), bank.size, bank.captions, m.tokenizer,
+                                      grid=m.unet.config.sample_size)
+    recorders = record_cross_attention(m.unet)
+    z0, context = m.encode(bank.images), m.embed(bank.captions)
     schedule, gen = DDPMScheduler(**SCHEDULE), torch.Generator().manual_seed(0)
     everyone = torch.ones(len(bank), dtype=torch.bool)
     for t in a.timesteps:
         steps = torch.full((len(bank),), t)
-        unet(schedule.add_noise(z0, torch.randn(z0.shape, generator=gen), steps), steps, encoder_hidden_states=context)
+        m.unet(schedule.add_noise(z0, torch.randn(z0.shape, generator=gen), steps), steps, encoder_hidden_states=context)
         loss = binding_loss([r.probs for r in recorders], masks, positions, everyone).item()
         print(f"t {t}: binding loss {loss:.3f} (object tokens keep {1 - loss:.0%} of their attention inside their object)")
 
