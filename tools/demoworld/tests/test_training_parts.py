@@ -189,6 +189,29 @@ def test_a_bf16_unet_run_tracks_the_float32_loss_and_saves_float32_weights(tmp_p
     assert abs(losses["bf16"] - losses["fp32"]) <= 0.05 * losses["fp32"]
 
 
+def test_a_unet_run_with_init_starts_from_the_folders_weights_without_text_pretraining(tmp_path):
+    from safetensors.torch import load_file
+    from transformers import CLIPTokenizer
+    from tools.demoworld.train import train_unet
+    from tools.demoworld.train.train_vae import make_vae
+
+    torch.manual_seed(0)
+    trained, continued = tmp_path / "trained", tmp_path / "continued" / "model"
+    vae = make_vae()
+    vae.register_to_config(scaling_factor=1.0)
+    for folder in (trained, continued):
+        vae.save_pretrained(str(folder / "vae"))
+        write_tokenizer(str(folder / "tokenizer"))
+    tokenizer = CLIPTokenizer.from_pretrained(str(trained / "tokenizer"))
+    train_unet.make_unet(vae.config.latent_channels).save_pretrained(str(trained / "unet"))
+    train_unet.make_text_encoder(tokenizer).save_pretrained(str(trained / "text_encoder"))
+    train_unet.main(["--out", str(continued), "--init", str(trained), "--steps", "0", "--scenes", "4",
+                     "--threads", "1", "--text-pretrain-steps", "5"])
+    for part, name in (("unet", "diffusion_pytorch_model.safetensors"), ("text_encoder", "model.safetensors")):
+        before, after = load_file(str(trained / part / name)), load_file(str(continued / part / name))
+        assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in before), part
+
+
 def test_binding_targets_sit_on_each_shape_word_and_the_background_word(tokenizer):
     from tools.demoworld.train.text_pretraining import ATTRIBUTES, BACKGROUNDS, IGNORE, caption_targets
 

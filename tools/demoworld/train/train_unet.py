@@ -16,7 +16,9 @@ object's mask (``attention_binding.py``).
 The learning rate warms up, then follows a cosine down to a tenth. The saved weights are an exponential
 moving average of the trained ones. The forward pass runs under bfloat16 autocast (``--precision bf16``, the
 default: 1.4× faster steps in a full run on a CPU with AVX512-BF16; weights, optimiser and loss stay float32). Writes
-``OUT/model/unet`` and ``OUT/model/text_encoder``; checkpoints ``OUT/checkpoints/unet.pt``.
+``OUT/model/unet`` and ``OUT/model/text_encoder``; checkpoints ``OUT/checkpoints/unet.pt``. ``--init MODEL`` starts
+both from a trained model folder's ``unet/`` and ``text_encoder/`` instead of from scratch (no text pre-training),
+to continue a finished run for more steps.
 """
 
 from __future__ import annotations
@@ -117,6 +119,8 @@ def main(argv=None) -> None:
                    help="std of the per-channel constant added to the training noise; 0 gives plain noise")
     p.add_argument("--binding-loss", type=float, default=BINDING_LOSS,
                    help="weight of the cross-attention binding loss (attention_binding.py); 0 leaves it out")
+    p.add_argument("--init", default=None,
+                   help="a model folder whose unet/ and text_encoder/ to start from instead of from scratch")
     add_precision_argument(p)
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "unet")
@@ -130,8 +134,12 @@ def main(argv=None) -> None:
     # A scene is drawn with probability proportional to its object count: many-object scenes are the hard
     # ones (each colour must bind to its shape), so they get more of the steps.
     weights = torch.tensor([float(len(parse_caption(c).objects)) for c in bank.captions])
-    text, unet = make_text_encoder(tokenizer), make_unet(vae.config.latent_channels)
-    if not (a.resume and os.path.exists(ckpt)):
+    if a.init:
+        text = CLIPTextModel.from_pretrained(os.path.join(a.init, "text_encoder"), torch_dtype=torch.float32)
+        unet = UNet2DConditionModel.from_pretrained(os.path.join(a.init, "unet"), torch_dtype=torch.float32)
+    else:
+        text, unet = make_text_encoder(tokenizer), make_unet(vae.config.latent_channels)
+    if not (a.init or (a.resume and os.path.exists(ckpt))):
         pretrain_text_encoder(text, tokenizer, steps=a.text_pretrain_steps, seed=a.seed, log=log)
     ema_unet, ema_text = copy.deepcopy(unet).requires_grad_(False), copy.deepcopy(text).requires_grad_(False)
     noise_schedule = DDPMScheduler(**SCHEDULE)
