@@ -245,12 +245,12 @@ def test_text_pretraining_binds_each_colour_to_its_own_shape(tokenizer):
     assert after["color"] > 0.95 and after["shape"] > 0.95 and after["background"] > 0.95
 
 
-def test_validation_samples_a_running_unet_stage_whatever_the_latent_width(tmp_path):
+def test_validation_and_evaluation_sample_a_running_unet_stage_whatever_the_latent_width(tmp_path):
     import json
     import shutil
 
     from diffusers import AutoencoderKL
-    from tools.demoworld.train import train_unet, validate_t2i
+    from tools.demoworld.train import evaluate, train_unet, validate_t2i
     from tools.demoworld.train.train_vae import VAE_CONFIG
 
     torch.manual_seed(0)
@@ -273,6 +273,13 @@ def test_validation_samples_a_running_unet_stage_whatever_the_latent_width(tmp_p
     assert results["step"] == 2
     counts = results["cfg"]["7.5"]["by_object_count"].values()
     assert sum(int(c.split("/")[1]) for c in counts) == 3
+    with pytest.raises(SystemExit, match="--checkpoint"):
+        evaluate.main(quick)
+    evaluate.main(quick + ["--batch", "2", "--text-to-image-only", "--json", str(tmp_path / "e.json"),
+                           "--checkpoint", str(tmp_path / "checkpoints" / "unet.pt")])
+    figures = json.loads((tmp_path / "e.json").read_text())
+    assert figures["count"] == 3 and 0 <= figures["t2i_checker_rate"] <= 1 and figures["vae_psnr"] > 0
+    assert "inversion_psnr" not in figures and "discriminator_auc" not in figures
 
 
 def test_recording_cross_attention_changes_nothing_and_keeps_each_layers_attention():

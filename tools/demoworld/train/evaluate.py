@@ -9,6 +9,8 @@ Prints, and writes to ``--json`` if given, one line per target:
 - ``inversion_psnr``: DDIM inversion of held-out scenes with their caption (conditional only), then DDIM
   reconstruction with the caption, ``steps`` each; mean PSNR against the input (target ≥ 25 dB);
 - ``discriminator_auc``: ROC AUC real vs. artefact latents on held-out scenes at t ≤ 400 (target ≥ 0.9).
+``--text-to-image-only`` leaves out the inversion and the discriminator, and ``--checkpoint`` samples with
+the EMA weights of a ``train_unet`` checkpoint (a run still going, or one of its saved steps).
 It also prints, as a reference and not a target, ``checker_on_vae_reconstructions``: the checker's pass rate
 on the VAE reconstructions of the same scenes. Every text-to-image sample is a VAE decoding, so this is the
 most ``t2i_checker_rate`` could reach with this VAE and checker.
@@ -41,7 +43,7 @@ from .common import limit_threads
 from .discriminator import LatentDiscriminator
 from .train_discriminator import HELD_OUT_SEED as DISC_HELD_OUT_SEED, encode_pairs, evaluate as disc_auc
 from .tokenizer import tokenize
-from .train_unet import SCHEDULE
+from .train_unet import SCHEDULE, make_text_encoder, make_unet
 
 #: Held-out scenes for evaluation; no training script uses this seed.
 EVAL_SEED = 900_100
@@ -66,6 +68,16 @@ class Model:
         self.scale = float(self.vae.config.scaling_factor)
         disc = part("discriminator")
         self.discriminator = LatentDiscriminator.from_pretrained(disc).float().eval() if os.path.isdir(disc) else None
+
+    def use_checkpoint(self, path: str) -> int:
+        """Swap in the EMA UNet and text encoder of a ``train_unet`` checkpoint; returns its step."""
+        state = torch.load(path, weights_only=False)
+        self.unet, self.text = make_unet(self.vae.config.latent_channels), make_text_encoder(self.tokenizer)
+        self.unet.load_state_dict(state["models"]["ema_unet"])
+        self.text.load_state_dict(state["models"]["ema_text"])
+        self.unet.eval()
+        self.text.eval()
+        return int(state["step"])
 
     def embed(self, captions: list[str]) -> torch.Tensor:
         return self.text(tokenize(self.tokenizer, captions)).last_hidden_state
@@ -150,9 +162,16 @@ def main(argv=None) -> None:
     p.add_argument("--figures", default=None, help="folder for samples.png, reconstructions.png (and task.png)")
     p.add_argument("--task", default=None, help="a drag-task folder to draw as task.png")
     p.add_argument("--json", default=None, help="write the figures here too")
+    p.add_argument("--checkpoint", default=None, help="a train_unet checkpoint whose EMA weights to sample with")
+    p.add_argument("--text-to-image-only", action="store_true",
+                   help="skip the inversion and the discriminator (half the time): VAE and text-to-image figures only")
     a = p.parse_args(argv)
     limit_threads(a.threads)
     m = Model(a.model)
+    if a.checkpoint:
+        m.use_checkpoint(a.checkpoint)
+    if m.unet is None:
+        raise SystemExit(f"{a.model} has no unet/ yet: pass --checkpoint OUT/checkpoints/unet.pt")
     scenes, images, captions = held_out(a.count)
     g = torch.Generator().manual_seed(a.seed)
     results, recon_vae, samples, recon_inv = {}, [], [], []
@@ -164,15 +183,19 @@ def main(argv=None) -> None:
             cond, uncond = m.embed(batch_caps), m.embed([""] * len(batch_caps))
             noise = torch.randn(z0.shape, generator=g)
             samples.append(m.decode(ddim_sample(m, noise, cond, uncond, a.cfg, a.steps)))
-            recon_inv.append(m.decode(ddim_sample(m, ddim_invert(m, z0, cond, a.steps), cond, None, 1.0, a.steps)))
+            if not a.text_to_image_only:
+                recon_inv.append(m.decode(ddim_sample(m, ddim_invert(m, z0, cond, a.steps), cond, None, 1.0, a.steps)))
             print(f"evaluated {min(i + a.batch, a.count)}/{a.count} scenes", file=sys.stderr, flush=True)
-    recon_vae, samples, recon_inv = (np.concatenate(x) for x in (recon_vae, samples, recon_inv))
+    recon_vae, samples = np.concatenate(recon_vae), np.concatenate(samples)
     results["vae_psnr"] = float(np.mean([psnr(r, x) for r, x in zip(recon_vae, images)]))
-    results["t2i_checker_rate"] = float(np.mean([check_caption(s, c).ok for s, c in zip(samples, captions)]))
+    checks = [check_caption(s, c) for s, c in zip(samples, captions)]
+    results["t2i_checker_rate"] = float(np.mean([c.ok for c in checks]))
     reference = {"checker_on_vae_reconstructions":
                  float(np.mean([check_caption(r, c).ok for r, c in zip(recon_vae, captions)]))}
-    results["inversion_psnr"] = float(np.mean([psnr(r, x) for r, x in zip(recon_inv, images)]))
-    if m.discriminator is not None:
+    if not a.text_to_image_only:
+        recon_inv = np.concatenate(recon_inv)
+        results["inversion_psnr"] = float(np.mean([psnr(r, x) for r, x in zip(recon_inv, images)]))
+    if m.discriminator is not None and not a.text_to_image_only:
         real, fake, _ = encode_pairs(m.vae, a.count, DISC_HELD_OUT_SEED, 1)
         results["discriminator_auc"] = disc_auc(m.discriminator, real, fake, DDPMScheduler(**SCHEDULE))
     for key, value in results.items():
@@ -180,6 +203,10 @@ def main(argv=None) -> None:
         print(f"{key:31s} {value:8.3f}   target >= {target}   {'met' if value >= target else 'NOT met'}")
     for key, value in reference.items():
         print(f"{key:31s} {value:8.3f}   reference, not a target")
+    by_count = {}
+    for c in checks:
+        by_count.setdefault(len(c.objects), []).append(c.ok)
+    print("text-to-image by object count: " + ", ".join(f"{n}: {sum(v)}/{len(v)}" for n, v in sorted(by_count.items())))
     if a.json:
         os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         with open(a.json, "w") as f:
@@ -188,11 +215,12 @@ def main(argv=None) -> None:
         os.makedirs(a.figures, exist_ok=True)
         n = min(16, a.count)
         grid(list(samples[:n]), captions[:n], cols=8, label_lines=4).save(os.path.join(a.figures, "samples.png"))
-        k = min(6, a.count)
-        triples = [im for triple in zip(images[:k], recon_vae[:k], recon_inv[:k]) for im in triple]
-        labels = [f"{name} {psnr(im, images[i // 3]):.1f} dB" if name != "scene" else "scene"
-                  for i, (im, name) in enumerate(zip(triples, ["scene", "VAE", "inversion"] * k))]
-        grid(triples, labels, cols=6).save(os.path.join(a.figures, "reconstructions.png"))
+        if not a.text_to_image_only:
+            k = min(6, a.count)
+            triples = [im for triple in zip(images[:k], recon_vae[:k], recon_inv[:k]) for im in triple]
+            labels = [f"{name} {psnr(im, images[i // 3]):.1f} dB" if name != "scene" else "scene"
+                      for i, (im, name) in enumerate(zip(triples, ["scene", "VAE", "inversion"] * k))]
+            grid(triples, labels, cols=6).save(os.path.join(a.figures, "reconstructions.png"))
         if a.task:
             task_row(a.task).save(os.path.join(a.figures, "task.png"))
 

@@ -28,21 +28,9 @@ from ..render import render
 from ..scenes import caption, random_scene, scene_seed
 from .common import limit_threads
 from .evaluate import Model, ddim_sample, grid
-from .train_unet import make_text_encoder, make_unet
 
 #: Scenes whose captions the validation uses; no training run and not the evaluation uses this seed.
 VALIDATION_SEED = 777_001
-
-
-def load_checkpoint(m: Model, path: str) -> int:
-    """Swap in the EMA UNet and text encoder of a ``train_unet`` checkpoint; returns its step."""
-    state = torch.load(path, weights_only=False)
-    m.unet, m.text = make_unet(m.vae.config.latent_channels), make_text_encoder(m.tokenizer)
-    m.unet.load_state_dict(state["models"]["ema_unet"])
-    m.text.load_state_dict(state["models"]["ema_text"])
-    m.unet.eval()
-    m.text.eval()
-    return int(state["step"])
 
 
 def rates(samples: np.ndarray, captions: list[str]) -> dict:
@@ -75,7 +63,7 @@ def main(argv=None) -> None:
     a = p.parse_args(argv)
     limit_threads(a.threads)
     m = Model(a.model)
-    step = load_checkpoint(m, a.checkpoint) if a.checkpoint else None
+    step = m.use_checkpoint(a.checkpoint) if a.checkpoint else None
     if m.unet is None:
         raise SystemExit(f"{a.model} has no unet/ yet: pass --checkpoint OUT/checkpoints/unet.pt")
     scenes = [random_scene(np.random.default_rng(scene_seed(VALIDATION_SEED, i)), 128, 128) for i in range(a.count)]
