@@ -73,7 +73,8 @@ def test_roc_auc_matches_its_definition():
 
 
 def test_validation_rates_count_rendered_scenes_as_passing_and_blank_images_as_failing():
-    from tools.demoworld.train.validate_t2i import VALIDATION_SEED, rates
+    from tools.demoworld.train.evaluate import rates
+    from tools.demoworld.train.validate_t2i import VALIDATION_SEED
     scenes = [random_scene(np.random.default_rng(scene_seed(VALIDATION_SEED, i)), 128, 128) for i in range(6)]
     captions = [caption(s) for s in scenes]
     images = np.stack([render(s).image for s in scenes])

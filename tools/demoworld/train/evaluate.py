@@ -27,6 +27,7 @@ import math
 import os
 import sys
 import textwrap
+from collections import defaultdict
 
 import numpy as np
 import torch
@@ -34,7 +35,7 @@ from diffusers import AutoencoderKL, DDIMScheduler, DDPMScheduler, UNet2DConditi
 from PIL import Image, ImageDraw
 from transformers import CLIPTextModel, CLIPTokenizer
 
-from ..checker import check_caption
+from ..checker import check_caption, parse_caption
 from ..preview import task_row
 from ..render import render
 from ..scenes import caption, random_scene, scene_seed
@@ -149,6 +150,20 @@ def grid(images: list[np.ndarray], labels: list[str], cols: int, scale: int = 2,
     return out
 
 
+def rates(samples: np.ndarray, captions: list[str]) -> dict:
+    """Checker pass rate overall, by object count and by background; share of captioned objects found."""
+    by_count, by_background, found = defaultdict(list), defaultdict(list), []
+    for image, text in zip(samples, captions):
+        check = check_caption(image, text)
+        by_count[len(check.objects)].append(check.ok)
+        by_background[parse_caption(text).background].append(check.ok)
+        found += [o.found for o in check.objects]
+    everything = [ok for oks in by_count.values() for ok in oks]
+    return {"rate": float(np.mean(everything)), "objects_found": float(np.mean(found)),
+            "by_object_count": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(by_count.items())},
+            "by_background": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(by_background.items())}}
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Evaluate a trained demo model folder.")
     p.add_argument("--model", required=True)
@@ -188,8 +203,8 @@ def main(argv=None) -> None:
             print(f"evaluated {min(i + a.batch, a.count)}/{a.count} scenes", file=sys.stderr, flush=True)
     recon_vae, samples = np.concatenate(recon_vae), np.concatenate(samples)
     results["vae_psnr"] = float(np.mean([psnr(r, x) for r, x in zip(recon_vae, images)]))
-    checks = [check_caption(s, c) for s, c in zip(samples, captions)]
-    results["t2i_checker_rate"] = float(np.mean([c.ok for c in checks]))
+    t2i = rates(samples, captions)
+    results["t2i_checker_rate"] = t2i["rate"]
     reference = {"checker_on_vae_reconstructions":
                  float(np.mean([check_caption(r, c).ok for r, c in zip(recon_vae, captions)]))}
     if not a.text_to_image_only:
@@ -203,10 +218,7 @@ def main(argv=None) -> None:
         print(f"{key:31s} {value:8.3f}   target >= {target}   {'met' if value >= target else 'NOT met'}")
     for key, value in reference.items():
         print(f"{key:31s} {value:8.3f}   reference, not a target")
-    by_count = {}
-    for c in checks:
-        by_count.setdefault(len(c.objects), []).append(c.ok)
-    print("text-to-image by object count: " + ", ".join(f"{n}: {sum(v)}/{len(v)}" for n, v in sorted(by_count.items())))
+    print(f"text-to-image by object count: {t2i['by_object_count']}, by background: {t2i['by_background']}")
     if a.json:
         os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
         with open(a.json, "w") as f:

@@ -18,33 +18,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import defaultdict
 
 import numpy as np
 import torch
 
-from ..checker import check_caption, parse_caption
 from ..render import render
 from ..scenes import caption, random_scene, scene_seed
 from .common import limit_threads
-from .evaluate import Model, ddim_sample, grid
+from .evaluate import Model, ddim_sample, grid, rates
 
 #: Scenes whose captions the validation uses; no training run and not the evaluation uses this seed.
 VALIDATION_SEED = 777_001
-
-
-def rates(samples: np.ndarray, captions: list[str]) -> dict:
-    """Checker pass rate overall, by object count and by background; share of captioned objects found."""
-    by_count, by_background, found = defaultdict(list), defaultdict(list), []
-    for image, text in zip(samples, captions):
-        check = check_caption(image, text)
-        by_count[len(check.objects)].append(check.ok)
-        by_background[parse_caption(text).background].append(check.ok)
-        found += [o.found for o in check.objects]
-    everything = [ok for oks in by_count.values() for ok in oks]
-    return {"rate": float(np.mean(everything)), "objects_found": float(np.mean(found)),
-            "by_object_count": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(by_count.items())},
-            "by_background": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(by_background.items())}}
 
 
 def main(argv=None) -> None:
