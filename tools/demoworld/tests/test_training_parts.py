@@ -190,6 +190,26 @@ def test_a_bf16_unet_run_tracks_the_float32_loss_and_saves_float32_weights(tmp_p
     assert abs(losses["bf16"] - losses["fp32"]) <= 0.05 * losses["fp32"]
 
 
+def test_a_bf16_vae_run_tracks_the_float32_loss_and_saves_float32_weights_with_a_scaling_factor(tmp_path):
+    import json
+
+    from safetensors.torch import load_file
+    from tools.demoworld.train import train_vae
+
+    losses = {}
+    for precision in ("fp32", "bf16"):
+        model = tmp_path / precision / "model"
+        train_vae.main(["--out", str(model), "--steps", "25", "--batch", "2", "--scenes", "4", "--eval-scenes", "2",
+                        "--save-every", "25", "--threads", "1", "--precision", precision])
+        with open(tmp_path / precision / "checkpoints" / "vae.log") as f:
+            losses[precision] = next(e["loss"] for e in map(json.loads, f) if e.get("step") == 25)
+        weights = load_file(str(model / "vae" / "diffusion_pytorch_model.safetensors"))
+        assert all(w.dtype == torch.float32 and torch.isfinite(w).all() for w in weights.values())
+        assert json.loads((model / "vae" / "config.json").read_text())["scaling_factor"] > 0
+    assert losses["fp32"] != losses["bf16"]
+    assert abs(losses["bf16"] - losses["fp32"]) <= 0.05 * losses["fp32"]
+
+
 def test_a_unet_run_with_init_starts_from_the_folders_weights_without_text_pretraining(tmp_path):
     from safetensors.torch import load_file
     from transformers import CLIPTokenizer

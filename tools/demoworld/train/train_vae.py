@@ -7,6 +7,8 @@ The VAE is fully convolutional (no mid-block attention), so it trains on random 
 learning rate warms up, then follows a cosine down to a tenth. At the end (and with ``--finalize`` alone) the
 latent scaling factor is measured as 1 / std of posterior samples over held-out scenes, and the model
 is written to ``OUT/model/vae`` (config.json + diffusion_pytorch_model.safetensors) with that factor.
+The steps run in float32 by default, the shipped VAE's recipe; ``--precision bf16`` runs them under
+bfloat16 autocast, 2.2× faster on a CPU with AVX512-BF16 (README, "A faster VAE stage").
 Checkpoints: ``OUT/checkpoints/vae.pt``.
 """
 
@@ -20,7 +22,8 @@ import torch
 import torch.nn.functional as F
 from diffusers import AutoencoderKL
 
-from .common import SceneBank, add_run_arguments, cosine_schedule, resume_if_asked, save_checkpoint, start_run
+from .common import (SceneBank, add_precision_argument, add_run_arguments, cosine_schedule, resume_if_asked,
+                     save_checkpoint, start_run, step_autocast)
 
 VAE_CONFIG = dict(in_channels=3, out_channels=3, latent_channels=4, layers_per_block=1, norm_num_groups=16,
                   down_block_types=("DownEncoderBlock2D",) * 3, up_block_types=("UpDecoderBlock2D",) * 3,
@@ -63,6 +66,7 @@ def main(argv=None) -> None:
     p.add_argument("--kl-weight", type=float, default=1e-6)
     p.add_argument("--eval-scenes", type=int, default=200)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
+    add_precision_argument(p, default="fp32")
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "vae")
     bank = SceneBank(a.scenes, a.seed, cache_dir=a.cache)
@@ -74,10 +78,11 @@ def main(argv=None) -> None:
     vae.train()
     while step < a.steps:
         x = bank.crops(torch.randint(len(bank), (a.batch,), generator=gen), a.crop, gen)
-        post = vae.encode(x).latent_dist
-        y = vae.decode(post.sample(generator=gen)).sample
+        with step_autocast(a):
+            post = vae.encode(x).latent_dist
+            y = vae.decode(post.sample(generator=gen)).sample.float()
         rec = F.l1_loss(y, x) + F.mse_loss(y, x)
-        kl = post.kl().mean()  # summed over latent elements, averaged over the batch
+        kl = post.kl().float().mean()  # summed over latent elements, averaged over the batch
         loss = rec + a.kl_weight * kl
         opt.zero_grad(set_to_none=True)
         loss.backward()
