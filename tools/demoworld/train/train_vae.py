@@ -8,7 +8,7 @@ learning rate warms up, then follows a cosine down to a tenth. At the end (and w
 latent scaling factor is measured as 1 / std of posterior samples over held-out scenes, and the model
 is written to ``OUT/model/vae`` (config.json + diffusion_pytorch_model.safetensors) with that factor.
 The steps run in float32 by default, the shipped VAE's recipe; ``--precision bf16`` runs them under
-bfloat16 autocast, 2.2× faster on a CPU with AVX512-BF16 (README, "A faster VAE stage").
+bfloat16 autocast, about 2× faster on a CPU with AVX512-BF16 (README, "A faster VAE stage").
 Checkpoints: ``OUT/checkpoints/vae.pt``.
 """
 
