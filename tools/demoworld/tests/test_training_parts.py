@@ -16,7 +16,8 @@ from tools.demoworld.train.artifacts import ARTIFACTS, damaged
 from tools.demoworld.train.discriminator import WEIGHTS_NAME, LatentDiscriminator
 from tools.demoworld.train.tokenizer import EDIT_WORDS, write_tokenizer
 from tools.demoworld.train.train_discriminator import roc_auc
-from tools.demoworld.train.train_unet import SCHEDULE, min_snr_weights, offset_noise, update_ema
+from tools.demoworld.train.train_unet import (SCHEDULE, min_snr_weights, object_weights, offset_noise, scene_weights,
+                                              update_ema)
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +108,33 @@ def test_offset_noise_shifts_each_channel_by_its_own_constant():
     # The offset is constant over the pixels: what is left around each channel's mean is plain unit noise.
     residual = shifted - shifted.mean(dim=(2, 3), keepdim=True)
     assert residual.std().item() == pytest.approx(1.0, rel=0.01)
+
+
+def test_object_weights_favour_small_objects_and_keep_each_samples_mean():
+    masks = torch.zeros(3, 3, 32, 32)
+    masks[0, 0, :4, :4] = 1                  # 16 cells: four times the reference area's weight, the cap
+    masks[0, 1, 10:18, 10:18] = 1            # 64 cells: the reference area
+    masks[1, 0, 4:28, 4:28] = 1              # 576 cells
+    w = object_weights(masks, 2.0)
+    assert w.shape == (3, 1, 32, 32)
+    assert torch.allclose(w.mean(dim=(2, 3)), torch.ones(3, 1))
+    # Relative to the background, a cell gains 1 + 2 × min(4, 64 / area).
+    background = w[0, 0, 31, 31]
+    assert w[0, 0, 0, 0] / background == pytest.approx(9.0)
+    assert w[0, 0, 12, 12] / background == pytest.approx(3.0)
+    assert w[1, 0, 10, 10] / w[1, 0, 0, 0] == pytest.approx(1 + 2 * 64 / 576)
+    # No objects, or strength 0: uniform.
+    assert torch.all(w[2] == 1.0)
+    assert torch.all(object_weights(masks, 0.0) == 1.0)
+
+
+def test_scenes_are_drawn_by_object_count_and_more_often_with_small_objects_and_stars():
+    captions = ["a large red circle on a beige background",
+                "a small red star and a large blue square on a beige background",
+                "a medium red star, a small blue ring and a large green circle on a pale green background"]
+    assert scene_weights(captions).tolist() == [1.0, 2.0, 3.0]
+    # A small star counts twice over: once for its size, once for its shape.
+    assert scene_weights(captions, 1.0).tolist() == [1.0, 4.0, 5.0]
 
 
 def test_ema_follows_early_then_averages():
@@ -385,6 +413,29 @@ def test_a_unet_run_with_the_binding_loss_logs_it(tmp_path):
     with open(tmp_path / "checkpoints" / "unet.log") as f:
         entry = next(e for e in map(json.loads, f) if e.get("step") == 25)
     assert 0 < entry["binding"] < 1
+
+
+def test_a_unet_run_with_the_object_loss_alone_weights_its_loss_by_the_object_masks(tmp_path, monkeypatch):
+    from tools.demoworld.train import train_unet
+    from tools.demoworld.train.train_vae import make_vae
+
+    torch.manual_seed(0)
+    model = tmp_path / "model"
+    vae = make_vae()
+    vae.register_to_config(scaling_factor=1.0)
+    vae.save_pretrained(str(model / "vae"))
+    write_tokenizer(str(model / "tokenizer"))
+    calls = []
+
+    def recorded(masks, strength):
+        calls.append((masks.shape, strength))
+        return object_weights(masks, strength)
+
+    monkeypatch.setattr(train_unet, "object_weights", recorded)
+    train_unet.main(["--out", str(model), "--steps", "3", "--batch", "2", "--scenes", "4", "--save-every", "3",
+                     "--threads", "1", "--text-pretrain-steps", "0", "--binding-loss", "0", "--object-loss", "2"])
+    assert calls == [((2, 3, 32, 32), 2.0)] * 3
+    assert (model / "unet" / "config.json").exists()
 
 
 def test_the_binding_measurement_reads_the_shipped_model(capsys):

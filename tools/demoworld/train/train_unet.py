@@ -12,7 +12,8 @@ classifier-free guidance works.
 Scenes are drawn with probability proportional to their object count, and the text encoder starts from a
 short attribute-binding pre-training on captions alone (``text_pretraining.py``, ``--text-pretrain-steps``).
 A small loss (× ``--binding-loss``) pulls each object's colour and shape tokens' cross-attention onto that
-object's mask (``attention_binding.py``).
+object's mask (``attention_binding.py``). ``--object-loss W`` weights the ε-loss per latent cell towards the
+objects, a small object's cells most (``object_weights``; off by default).
 The learning rate warms up, then follows a cosine down to a tenth. The saved weights are an exponential
 moving average of the trained ones. The forward pass runs under bfloat16 autocast (``--precision bf16``, the
 default: 1.4× faster steps in a full run on a CPU with AVX512-BF16; weights, optimiser and loss stay float32). Writes
@@ -61,6 +62,8 @@ OFFSET_NOISE = 0.1
 #: Weight of the cross-attention binding loss (``attention_binding.py``). The shipped UNet was trained with it;
 #: at ten times the weight its shapes came out wobblier and it sampled worse (README, "Tried and not shipped").
 BINDING_LOSS = 0.001
+#: Object-weighted loss: a reference object area, in cells of the 32×32 latent grid (``object_weights``).
+OBJECT_AREA = 64.0
 #: Decay of the weights' exponential moving average (warmed up as (1 + step) / (10 + step)).
 EMA_DECAY = 0.999
 
@@ -81,6 +84,26 @@ def min_snr_weights(alphas_cumprod: torch.Tensor, t: torch.Tensor, gamma: float 
     """Per-sample ε-loss weights min(SNR(t), γ) / SNR(t)."""
     snr = alphas_cumprod[t] / (1 - alphas_cumprod[t])
     return snr.clamp(max=gamma) / snr
+
+
+def object_weights(masks: torch.Tensor, strength: float, area: float = OBJECT_AREA) -> torch.Tensor:
+    """Per-cell ε-loss weights (B, 1, G, G) from object masks (B, K, G, G), mean 1 in each sample.
+
+    Every object adds ``strength`` × min(4, ``area`` / its area) on its cells, so a small object's cells
+    weigh more than a large one's and each object counts for about the same; ``strength`` 0 gives all ones.
+    """
+    masks = masks.float()
+    areas = masks.sum(dim=(2, 3), keepdim=True)
+    scale = (area / areas.clamp_min(1.0)).clamp(max=4.0)
+    weights = 1 + strength * (masks * scale).sum(dim=1, keepdim=True)
+    return weights / weights.mean(dim=(2, 3), keepdim=True)
+
+
+def scene_weights(captions: list[str], hard: float = 0.0) -> torch.Tensor:
+    """How often each scene is drawn: its object count (many-object scenes are the hard ones, each colour must
+    bind to its shape), plus ``hard`` for each small object and each star, the shapes a short run draws worst."""
+    return torch.tensor([sum(1.0 + hard * ((size == "small") + (shape == "star")) for size, _, shape in
+                             parse_caption(c).objects) for c in captions])
 
 
 def offset_noise(shape, strength: float, gen: torch.Generator) -> torch.Tensor:
@@ -121,6 +144,11 @@ def main(argv=None) -> None:
                    help="weight of the cross-attention binding loss (attention_binding.py); 0 leaves it out")
     p.add_argument("--init", default=None,
                    help="a model folder whose unet/ and text_encoder/ to start from instead of from scratch")
+    p.add_argument("--object-loss", type=float, default=0.0,
+                   help="extra ε-loss weight on object cells, more for small objects (object_weights); 0 leaves the "
+                        "loss uniform")
+    p.add_argument("--hard-objects", type=float, default=0.0,
+                   help="draw scenes with small objects and stars more often: each counts 1 + this (scene_weights)")
     add_precision_argument(p)
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "unet")
@@ -131,9 +159,7 @@ def main(argv=None) -> None:
     means, stds = encode_bank(vae, bank)
     ids = tokenize(tokenizer, bank.captions)
     empty = tokenize(tokenizer, [""])[0]
-    # A scene is drawn with probability proportional to its object count: many-object scenes are the hard
-    # ones (each colour must bind to its shape), so they get more of the steps.
-    weights = torch.tensor([float(len(parse_caption(c).objects)) for c in bank.captions])
+    weights = scene_weights(bank.captions, a.hard_objects)
     if a.init:
         text = CLIPTextModel.from_pretrained(os.path.join(a.init, "text_encoder"), torch_dtype=torch.float32)
         unet = UNet2DConditionModel.from_pretrained(os.path.join(a.init, "unet"), torch_dtype=torch.float32)
@@ -150,6 +176,7 @@ def main(argv=None) -> None:
     step = resume_if_asked(a, ckpt, models, {"opt": opt, "sched": sched}, gen, log)
     if a.binding_loss > 0:
         recorders = record_cross_attention(unet)
+    if a.binding_loss > 0 or a.object_loss > 0:
         masks, positions = object_targets(bank.seed, len(bank), bank.size, bank.captions, tokenizer,
                                           grid=unet.config.sample_size)
     unet.train()
@@ -165,7 +192,10 @@ def main(argv=None) -> None:
         zt = noise_schedule.add_noise(z0, noise, t)
         with step_autocast(a):
             pred = unet(zt, t, encoder_hidden_states=text(tokens).last_hidden_state).sample.float()
-        per_sample = F.mse_loss(pred, noise, reduction="none").mean(dim=(1, 2, 3))
+        squared = F.mse_loss(pred, noise, reduction="none")
+        if a.object_loss > 0:
+            squared = squared * object_weights(masks[idx], a.object_loss)
+        per_sample = squared.mean(dim=(1, 2, 3))
         loss = (min_snr_weights(noise_schedule.alphas_cumprod, t) * per_sample).mean()
         if a.binding_loss > 0:
             binding = binding_loss([r.probs for r in recorders], masks[idx], positions[idx], ~drop)
