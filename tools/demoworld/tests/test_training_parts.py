@@ -396,18 +396,25 @@ def test_binding_loss_counts_attention_outside_each_object_for_kept_captions_onl
     assert binding_loss([coarse], masks, positions, keep).item() == pytest.approx(0.0)
 
 
-def test_a_unet_run_with_the_binding_loss_logs_it(tmp_path):
-    import json
-
-    from tools.demoworld.train import train_unet
+def untrained_unet_stage_folder(root):
+    """``root/model`` holding what a UNet run needs: an untrained ×4 VAE (scaling factor 1) and the tokenizer."""
     from tools.demoworld.train.train_vae import make_vae
 
     torch.manual_seed(0)
-    model = tmp_path / "model"
+    model = root / "model"
     vae = make_vae()
     vae.register_to_config(scaling_factor=1.0)
     vae.save_pretrained(str(model / "vae"))
     write_tokenizer(str(model / "tokenizer"))
+    return model
+
+
+def test_a_unet_run_with_the_binding_loss_logs_it(tmp_path):
+    import json
+
+    from tools.demoworld.train import train_unet
+
+    model = untrained_unet_stage_folder(tmp_path)
     train_unet.main(["--out", str(model), "--steps", "25", "--batch", "2", "--scenes", "4", "--save-every", "25",
                      "--threads", "1", "--text-pretrain-steps", "0", "--binding-loss", "0.01"])
     with open(tmp_path / "checkpoints" / "unet.log") as f:
@@ -417,14 +424,8 @@ def test_a_unet_run_with_the_binding_loss_logs_it(tmp_path):
 
 def test_a_unet_run_with_the_object_loss_alone_weights_its_loss_by_the_object_masks(tmp_path, monkeypatch):
     from tools.demoworld.train import train_unet
-    from tools.demoworld.train.train_vae import make_vae
 
-    torch.manual_seed(0)
-    model = tmp_path / "model"
-    vae = make_vae()
-    vae.register_to_config(scaling_factor=1.0)
-    vae.save_pretrained(str(model / "vae"))
-    write_tokenizer(str(model / "tokenizer"))
+    model = untrained_unet_stage_folder(tmp_path)
     calls = []
 
     def recorded(masks, strength):
