@@ -9,7 +9,8 @@ loss weighted by Min-SNR-γ (min(SNR, γ) / SNR, Hang et al. 2023), which spends
 nearly clean timesteps; the noise carries a per-channel offset (``--offset-noise``, see ``OFFSET_NOISE``) so
 the background colour comes from the caption; 10% of captions are dropped to the empty prompt so
 classifier-free guidance works.
-Scenes are drawn with probability proportional to their object count, and the text encoder starts from a
+Scenes are drawn with probability proportional to their object count (``--hard-objects`` draws those with small
+objects and stars more often), and the text encoder starts from a
 short attribute-binding pre-training on captions alone (``text_pretraining.py``, ``--text-pretrain-steps``).
 A small loss (× ``--binding-loss``) pulls each object's colour and shape tokens' cross-attention onto that
 object's mask (``attention_binding.py``). ``--object-loss W`` weights the ε-loss per latent cell towards the
