@@ -294,7 +294,7 @@ def test_text_pretraining_binds_each_colour_to_its_own_shape(tokenizer):
     assert after["color"] > 0.95 and after["shape"] > 0.95 and after["background"] > 0.95
 
 
-def test_validation_and_evaluation_sample_a_running_unet_stage_whatever_the_latent_width(tmp_path):
+def test_validation_and_evaluation_sample_a_running_unet_stage_whatever_the_latent_and_unet_widths(tmp_path):
     import json
     import shutil
 
@@ -309,8 +309,9 @@ def test_validation_and_evaluation_sample_a_running_unet_stage_whatever_the_late
     vae.save_pretrained(str(model / "vae"))
     write_tokenizer(str(model / "tokenizer"))
     train_unet.main(["--out", str(model), "--steps", "2", "--batch", "2", "--scenes", "2", "--save-every", "2",
-                     "--threads", "1", "--text-pretrain-steps", "0"])
-    assert json.loads((model / "unet" / "config.json").read_text())["in_channels"] == 8
+                     "--threads", "1", "--text-pretrain-steps", "0", "--block-out-channels", "16", "32", "64"])
+    config = json.loads((model / "unet" / "config.json").read_text())
+    assert config["in_channels"] == 8 and config["block_out_channels"] == [16, 32, 64]
     shutil.rmtree(model / "unet")  # as while the stage still runs: a checkpoint, no unet/ and no scheduler/
     shutil.rmtree(model / "text_encoder")
     quick = ["--model", str(model), "--count", "3", "--steps", "2", "--threads", "1"]

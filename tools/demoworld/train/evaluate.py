@@ -73,8 +73,10 @@ class Model:
     def use_checkpoint(self, path: str) -> int:
         """Swap in the EMA UNet and text encoder of a ``train_unet`` checkpoint; returns its step."""
         state = torch.load(path, weights_only=False)
-        self.unet, self.text = make_unet(self.vae.config.latent_channels), make_text_encoder(self.tokenizer)
-        self.unet.load_state_dict(state["models"]["ema_unet"])
+        unet = state["models"]["ema_unet"]
+        widths = [unet[f"down_blocks.{i}.resnets.0.conv1.weight"].shape[0] for i in range(3)]
+        self.unet, self.text = make_unet(self.vae.config.latent_channels, widths), make_text_encoder(self.tokenizer)
+        self.unet.load_state_dict(unet)
         self.text.load_state_dict(state["models"]["ema_text"])
         self.unet.eval()
         self.text.eval()

@@ -77,8 +77,10 @@ def make_text_encoder(tokenizer: CLIPTokenizer) -> CLIPTextModel:
     return CLIPTextModel(config)
 
 
-def make_unet(latent_channels: int) -> UNet2DConditionModel:
-    return UNet2DConditionModel(in_channels=latent_channels, out_channels=latent_channels, **UNET_CONFIG)
+def make_unet(latent_channels: int, block_out_channels: tuple[int, ...] | None = None) -> UNet2DConditionModel:
+    """An untrained UNet of ``UNET_CONFIG``, with other widths per level if ``block_out_channels`` is given."""
+    config = dict(UNET_CONFIG, **({"block_out_channels": tuple(block_out_channels)} if block_out_channels else {}))
+    return UNet2DConditionModel(in_channels=latent_channels, out_channels=latent_channels, **config)
 
 
 def min_snr_weights(alphas_cumprod: torch.Tensor, t: torch.Tensor, gamma: float = MIN_SNR_GAMMA) -> torch.Tensor:
@@ -150,6 +152,8 @@ def main(argv=None) -> None:
                         "loss uniform")
     p.add_argument("--hard-objects", type=float, default=0.0,
                    help="draw scenes with small objects and stars more often: each counts 1 + this (scene_weights)")
+    p.add_argument("--block-out-channels", type=int, nargs=3, default=None, metavar="C",
+                   help="the UNet's width at the 32², 16² and 8² levels (default %s)" % (UNET_CONFIG["block_out_channels"],))
     add_precision_argument(p)
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "unet")
@@ -165,7 +169,7 @@ def main(argv=None) -> None:
         text = CLIPTextModel.from_pretrained(os.path.join(a.init, "text_encoder"), torch_dtype=torch.float32)
         unet = UNet2DConditionModel.from_pretrained(os.path.join(a.init, "unet"), torch_dtype=torch.float32)
     else:
-        text, unet = make_text_encoder(tokenizer), make_unet(vae.config.latent_channels)
+        text, unet = make_text_encoder(tokenizer), make_unet(vae.config.latent_channels, a.block_out_channels)
     if not (a.init or (a.resume and os.path.exists(ckpt))):
         pretrain_text_encoder(text, tokenizer, steps=a.text_pretrain_steps, seed=a.seed, log=log)
     ema_unet, ema_text = copy.deepcopy(unet).requires_grad_(False), copy.deepcopy(text).requires_grad_(False)
