@@ -47,7 +47,7 @@ TEXT_CONFIG = dict(hidden_size=128, intermediate_size=512, num_hidden_layers=3, 
 #: One attention head per layer (diffusers' legacy ``attention_head_dim`` counts heads): on a CPU one wide head
 #: trains a step 27 % faster than eight narrow ones. The 32×32 level is as wide as the 16×16 one: small shapes are
 #: drawn there, and doubling it from 32 channels costs about 1.2× a step but took the text-to-image rate from 53.0
-#: to 64.5 % in the same stage time (README). The latent channel count comes from the VAE (``make_unet``).
+#: to 64.5 % in about the same stage time (README). The latent channel count comes from the VAE (``make_unet``).
 UNET_CONFIG = dict(sample_size=32, layers_per_block=1, block_out_channels=(64, 64, 128),
                    down_block_types=("DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
                    up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"),
@@ -81,9 +81,9 @@ def make_text_encoder(tokenizer: CLIPTokenizer) -> CLIPTextModel:
     return CLIPTextModel(config)
 
 
-def make_unet(latent_channels: int, block_out_channels: tuple[int, ...] | None = None) -> UNet2DConditionModel:
-    """An untrained UNet of ``UNET_CONFIG``, with other widths per level if ``block_out_channels`` is given."""
-    config = dict(UNET_CONFIG, **({"block_out_channels": tuple(block_out_channels)} if block_out_channels else {}))
+def make_unet(latent_channels: int, block_out_channels=UNET_CONFIG["block_out_channels"]) -> UNet2DConditionModel:
+    """An untrained UNet of ``UNET_CONFIG`` with ``block_out_channels`` as its widths per level."""
+    config = dict(UNET_CONFIG, block_out_channels=tuple(block_out_channels))
     return UNet2DConditionModel(in_channels=latent_channels, out_channels=latent_channels, **config)
 
 
@@ -156,8 +156,8 @@ def main(argv=None) -> None:
                         "loss uniform")
     p.add_argument("--hard-objects", type=float, default=0.0,
                    help="draw scenes with small objects and stars more often: each counts 1 + this (scene_weights)")
-    p.add_argument("--block-out-channels", type=int, nargs=3, default=None, metavar="C",
-                   help="the UNet's width at the 32², 16² and 8² levels (default %s)" % (UNET_CONFIG["block_out_channels"],))
+    p.add_argument("--block-out-channels", type=int, nargs=3, default=UNET_CONFIG["block_out_channels"], metavar="C",
+                   help="the UNet's width at the 32², 16² and 8² levels (default %(default)s)")
     add_precision_argument(p)
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "unet")
