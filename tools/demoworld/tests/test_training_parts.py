@@ -351,6 +351,29 @@ def test_recording_cross_attention_changes_nothing_and_keeps_each_layers_attenti
         assert torch.allclose(r.probs.sum(-1), torch.ones(()), atol=1e-5)
 
 
+def test_materialised_attention_changes_no_output_or_gradient_and_reaches_every_layer():
+    from diffusers.models.attention_processor import AttnProcessor
+    from tools.demoworld.train.train_unet import make_unet, use_materialised_attention
+
+    torch.manual_seed(0)
+    unet = make_unet(4)
+    z, t, context = torch.randn(2, 4, 32, 32, requires_grad=True), torch.tensor([10, 900]), torch.randn(2, 32, 128)
+
+    def output_and_gradient():
+        z.grad = None
+        out = unet(z, t, encoder_hidden_states=context).sample
+        out.square().mean().backward()
+        return out.detach(), z.grad.clone()
+
+    fused_out, fused_grad = output_and_gradient()
+    use_materialised_attention(unet)
+    plain_out, plain_grad = output_and_gradient()
+    assert torch.allclose(fused_out, plain_out, atol=1e-5)
+    assert torch.allclose(fused_grad, plain_grad, atol=1e-6)
+    processors = unet.attn_processors
+    assert len(processors) == 14 and all(isinstance(p, AttnProcessor) for p in processors.values())
+
+
 def test_object_targets_point_at_each_objects_colour_and_shape_words_and_cover_it(tokenizer):
     from tools.demoworld.train.attention_binding import object_targets
     from tools.demoworld.train.common import SceneBank

@@ -17,7 +17,10 @@ object's mask (``attention_binding.py``). ``--object-loss W`` weights the ε-los
 objects, a small object's cells most (``object_weights``).
 The learning rate warms up, then follows a cosine down to a tenth. The saved weights are an exponential
 moving average of the trained ones. The forward pass runs under bfloat16 autocast (``--precision bf16``, the
-default: 1.4× faster steps in a full run on a CPU with AVX512-BF16; weights, optimiser and loss stay float32). Writes
+default: 1.4× faster steps in a full run on a CPU with AVX512-BF16; weights, optimiser and loss stay float32). Every
+attention layer materialises its scores (``use_materialised_attention``), and AdamW and the moving average update all
+parameters in one call each: on this 2-core CPU that makes a step about 1.2× faster than with PyTorch's fused
+attention kernel and per-parameter loops (README). Writes
 ``OUT/model/unet`` and ``OUT/model/text_encoder``; checkpoints ``OUT/checkpoints/unet.pt``. ``--init MODEL`` starts
 both from a trained model folder's ``unet/`` and ``text_encoder/`` instead of from scratch (no text pre-training),
 to continue a finished run for more steps.
@@ -32,6 +35,7 @@ import os
 import torch
 import torch.nn.functional as F
 from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
+from diffusers.models.attention_processor import AttnProcessor
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
 from ..checker import parse_caption
@@ -123,8 +127,14 @@ def offset_noise(shape, strength: float, gen: torch.Generator) -> torch.Tensor:
 def update_ema(average: torch.nn.Module, model: torch.nn.Module, step: int, decay: float = EMA_DECAY) -> None:
     """Move ``average``'s parameters towards ``model``'s (decay warmed up over the first steps)."""
     d = min(decay, (1 + step) / (10 + step))
-    for a, p in zip(average.parameters(), model.parameters()):
-        a.lerp_(p, 1 - d)
+    torch._foreach_lerp_(list(average.parameters()), list(model.parameters()), 1 - d)
+
+
+def use_materialised_attention(unet: UNet2DConditionModel) -> None:
+    """Give every attention layer diffusers' plain processor, which materialises softmax(QKᵀ). At these sizes (at
+    most 256 queries, one head) a CPU step runs faster with it than with PyTorch's fused attention kernel,
+    whose backward pass was the largest single cost of a step after the convolutions (README)."""
+    unet.set_attn_processor(AttnProcessor())
 
 
 @torch.no_grad()
@@ -179,10 +189,11 @@ def main(argv=None) -> None:
     ema_unet, ema_text = copy.deepcopy(unet).requires_grad_(False), copy.deepcopy(text).requires_grad_(False)
     noise_schedule = DDPMScheduler(**SCHEDULE)
     params = list(unet.parameters()) + list(text.parameters())
-    opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=1e-2)
+    opt = torch.optim.AdamW(params, lr=a.lr, weight_decay=1e-2, fused=True)
     sched = cosine_schedule(opt, a.steps, warmup=200)
     models = {"unet": unet, "text": text, "ema_unet": ema_unet, "ema_text": ema_text}
     step = resume_if_asked(a, ckpt, models, {"opt": opt, "sched": sched}, gen, log)
+    use_materialised_attention(unet)
     if a.binding_loss > 0:
         recorders = record_cross_attention(unet)
     if a.binding_loss > 0 or a.object_loss > 0:
