@@ -16,8 +16,8 @@ from tools.demoworld.train.artifacts import ARTIFACTS, damaged
 from tools.demoworld.train.discriminator import WEIGHTS_NAME, LatentDiscriminator
 from tools.demoworld.train.tokenizer import EDIT_WORDS, write_tokenizer
 from tools.demoworld.train.train_discriminator import roc_auc
-from tools.demoworld.train.train_unet import (SCHEDULE, min_snr_weights, object_weights, offset_noise, scene_weights,
-                                              update_ema)
+from tools.demoworld.train.train_unet import (HIGH_T, SCHEDULE, draw_timesteps, min_snr_weights, object_weights,
+                                              offset_noise, scene_weights, update_ema)
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +96,19 @@ def test_min_snr_weights_keep_noisy_timesteps_and_damp_clean_ones():
     assert torch.all(w[snr <= 5.0] == 1.0)
     assert torch.allclose(w[snr > 5.0], 5.0 / snr[snr > 5.0])
     assert w[0] < 0.01 and torch.all(w[1:] >= w[:-1])
+
+
+def test_timesteps_favour_the_noisy_half_by_the_asked_share_and_stay_uniform_within_each_half():
+    gen = torch.Generator().manual_seed(0)
+    t = draw_timesteps(40000, 0.75, gen)
+    assert t.min().item() == 0 and t.max().item() == SCHEDULE["num_train_timesteps"] - 1
+    high = t >= HIGH_T
+    assert high.float().mean().item() == pytest.approx(0.75, abs=0.01)
+    assert t[high].float().mean().item() == pytest.approx((HIGH_T + 999) / 2, abs=5)
+    assert t[~high].float().mean().item() == pytest.approx((HIGH_T - 1) / 2, abs=5)
+    # 0.5 is the plain uniform draw the recipes before the option made, number for number.
+    assert torch.equal(draw_timesteps(64, 0.5, torch.Generator().manual_seed(1)),
+                       torch.randint(0, 1000, (64,), generator=torch.Generator().manual_seed(1)))
 
 
 def test_offset_noise_shifts_each_channel_by_its_own_constant():

@@ -6,9 +6,9 @@ Needs ``OUT/model/tokenizer`` (tokenizer.py) and ``OUT/model/vae`` (train_vae.py
 once with the VAE (posterior mean and std kept, a fresh latent sampled each step, times the VAE's scaling
 factor). ε-prediction under SD-1.x's scaled-linear schedule (1000 steps, β 0.00085–0.012), each sample's
 loss weighted by Min-SNR-γ (min(SNR, γ) / SNR, Hang et al. 2023), which spends less of a short run on the
-nearly clean timesteps; the noise carries a per-channel offset (``--offset-noise``, see ``OFFSET_NOISE``) so
-the background colour comes from the caption; 10% of captions are dropped to the empty prompt so
-classifier-free guidance works.
+nearly clean timesteps; ``--high-t-share`` draws more of the timesteps from the noisy half (``draw_timesteps``).
+The noise carries a per-channel offset (``--offset-noise``, see ``OFFSET_NOISE``) so the background colour comes
+from the caption; 10% of captions are dropped to the empty prompt so classifier-free guidance works.
 Scenes are drawn with probability proportional to their object count (``--hard-objects`` draws those with small
 objects and stars more often), and the text encoder starts from a
 short attribute-binding pre-training on captions alone (``text_pretraining.py``, ``--text-pretrain-steps``).
@@ -73,6 +73,9 @@ BINDING_LOSS = 0.001
 OBJECT_LOSS = 2.0
 #: Object-weighted loss: a reference object area, in cells of the 32×32 latent grid (``object_weights``).
 OBJECT_AREA = 64.0
+#: Timesteps from here up decide which shapes are drawn in which colours: sampling with a well-trained UNet above
+#: it and an undertrained one below passes as many captions as the well-trained one alone (README).
+HIGH_T = 500
 #: Decay of the weights' exponential moving average (warmed up as (1 + step) / (10 + step)).
 EMA_DECAY = 0.999
 
@@ -123,6 +126,15 @@ def offset_noise(shape, strength: float, gen: torch.Generator) -> torch.Tensor:
     return noise + strength * torch.randn(shape[0], shape[1], 1, 1, generator=gen)
 
 
+def draw_timesteps(batch: int, high_share: float, gen: torch.Generator) -> torch.Tensor:
+    """Training timesteps: ``high_share`` of them from [``HIGH_T``, 1000), the rest from [0, ``HIGH_T``)."""
+    if high_share == 0.5:  # the uniform draw, as the recipes before ``--high-t-share`` drew it
+        return torch.randint(0, SCHEDULE["num_train_timesteps"], (batch,), generator=gen)
+    low = torch.randint(0, HIGH_T, (batch,), generator=gen)
+    high = torch.randint(HIGH_T, SCHEDULE["num_train_timesteps"], (batch,), generator=gen)
+    return torch.where(torch.rand(batch, generator=gen) < high_share, high, low)
+
+
 @torch.no_grad()
 def update_ema(average: torch.nn.Module, model: torch.nn.Module, step: int, decay: float = EMA_DECAY) -> None:
     """Move ``average``'s parameters towards ``model``'s (decay warmed up over the first steps)."""
@@ -166,6 +178,8 @@ def main(argv=None) -> None:
                         "loss uniform")
     p.add_argument("--hard-objects", type=float, default=0.0,
                    help="draw scenes with small objects and stars more often: each counts 1 + this (scene_weights)")
+    p.add_argument("--high-t-share", type=float, default=0.5,
+                   help=f"share of training timesteps drawn from [{HIGH_T}, 1000), the rest below (0.5: uniform)")
     p.add_argument("--block-out-channels", type=int, nargs=3, default=UNET_CONFIG["block_out_channels"], metavar="C",
                    help="the UNet's width at the 32², 16² and 8² levels (default %(default)s)")
     add_precision_argument(p)
@@ -208,7 +222,7 @@ def main(argv=None) -> None:
         drop = torch.rand(a.batch, generator=gen) < CAPTION_DROPOUT
         tokens[drop] = empty
         noise = offset_noise(z0.shape, a.offset_noise, gen)
-        t = torch.randint(0, SCHEDULE["num_train_timesteps"], (a.batch,), generator=gen)
+        t = draw_timesteps(a.batch, a.high_t_share, gen)
         zt = noise_schedule.add_noise(z0, noise, t)
         with step_autocast(a):
             pred = unet(zt, t, encoder_hidden_states=text(tokens).last_hidden_state).sample.float()
