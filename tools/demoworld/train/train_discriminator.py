@@ -104,8 +104,8 @@ def evaluate(model: LatentDiscriminator, real, fake, schedule, seed: int = 0) ->
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description="Train the demo-world latent discriminator.")
     p.add_argument("--out", required=True, help="model folder holding vae/")
-    add_run_arguments(p, steps=5000, batch=32, lr=5e-4, scenes=7000, seed=3, save_every=250)
-    p.add_argument("--low-t-share", type=float, default=0.75, help="share of timesteps drawn from [0, 400]")
+    add_run_arguments(p, steps=6000, batch=32, lr=5e-4, scenes=7000, seed=3, save_every=250)
+    p.add_argument("--low-t-share", type=float, default=0.9, help="share of timesteps drawn from [0, 400]")
     p.add_argument("--fakes-per-scene", type=int, default=2)
     p.add_argument("--eval-scenes", type=int, default=200)
     p.add_argument("--block-out-channels", default="64,128,128", help="channels of each level, comma-separated")

@@ -7,8 +7,9 @@ The VAE is fully convolutional (no mid-block attention), so it trains on random 
 learning rate warms up, then follows a cosine down to a tenth. At the end (and with ``--finalize`` alone) the
 latent scaling factor is measured as 1 / std of posterior samples over held-out scenes, and the model
 is written to ``OUT/model/vae`` (config.json + diffusion_pytorch_model.safetensors) with that factor.
-The steps run in float32 by default, the shipped VAE's recipe; ``--precision bf16`` runs them under
-bfloat16 autocast, about 2× faster on a CPU with AVX512-BF16 (README, "A faster VAE stage").
+The steps run under bfloat16 autocast (``--precision bf16``, the default: about 2× faster than float32 on a CPU
+with AVX512-BF16, the same PSNR; docs/demo-model/findings.md, "A faster VAE stage"); weights, optimiser and loss
+stay float32.
 Checkpoints: ``OUT/checkpoints/vae.pt``.
 """
 
@@ -66,7 +67,7 @@ def main(argv=None) -> None:
     p.add_argument("--kl-weight", type=float, default=1e-6)
     p.add_argument("--eval-scenes", type=int, default=200)
     p.add_argument("--cache", default=None, help="folder to cache rendered scenes in")
-    add_precision_argument(p, default="fp32")
+    add_precision_argument(p)
     a = p.parse_args(argv)
     gen, ckpt, log = start_run(a, "vae")
     bank = SceneBank(a.scenes, a.seed, cache_dir=a.cache)
