@@ -42,12 +42,12 @@ def add_run_arguments(p: argparse.ArgumentParser, *, steps: int, batch: int, lr:
     p.add_argument("--resume", action="store_true")
 
 
-def add_precision_argument(p: argparse.ArgumentParser, default: str = "bf16") -> None:
-    """``--precision``: bf16 runs the training steps under bfloat16 autocast; weights, optimiser and loss stay
-    float32."""
-    p.add_argument("--precision", choices=("fp32", "bf16"), default=default,
-                   help=f"bf16: training steps under bfloat16 autocast, weights and optimiser stay float32 "
-                        f"(default {default})")
+def add_precision_argument(p: argparse.ArgumentParser) -> None:
+    """``--precision``: bf16 (the default) runs the training steps under bfloat16 autocast; weights, optimiser and
+    loss stay float32."""
+    p.add_argument("--precision", choices=("fp32", "bf16"), default="bf16",
+                   help="bf16: training steps under bfloat16 autocast, weights and optimiser stay float32 "
+                        "(default bf16)")
 
 
 def step_autocast(args: argparse.Namespace) -> torch.autocast:

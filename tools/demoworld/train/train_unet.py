@@ -80,7 +80,8 @@ OBJECT_AREA = 64.0
 #: (docs/demo-model/findings.md).
 HIGH_T = 500
 #: Share of the training timesteps drawn from [HIGH_T, 1000). At 0.75, 6000 steps passed 83.5 % of the evaluation's
-#: captions where the uniform draw passed 79.5 % after 7600, and 0.8 with 5000 steps only 71.0 % (README).
+#: captions where the uniform draw passed 79.5 % after 7600, and 0.8 with 5000 steps only 71.0 %
+#: (docs/demo-model/findings.md).
 HIGH_T_SHARE = 0.75
 #: Decay of the weights' exponential moving average (warmed up as (1 + step) / (10 + step)).
 EMA_DECAY = 0.999
