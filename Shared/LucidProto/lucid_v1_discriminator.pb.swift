@@ -71,6 +71,9 @@ public nonisolated struct Lucid_V1_ScoreResponse: Sendable {
   /// Clears the value of `gradient`. Subsequent reads from it will return its default value.
   public mutating func clearGradient() {self._gradient = nil}
 
+  /// the discriminator's identity (see HealthResponse.model)
+  public var model: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -128,7 +131,7 @@ nonisolated extension Lucid_V1_ScoreRequest: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Lucid_V1_ScoreResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoreResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}logits\0\u{3}log_d\0\u{1}gradient\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}logits\0\u{3}log_d\0\u{1}gradient\0\u{1}model\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -139,6 +142,7 @@ nonisolated extension Lucid_V1_ScoreResponse: SwiftProtobuf.Message, SwiftProtob
       case 1: try { try decoder.decodeRepeatedFloatField(value: &self.logits) }()
       case 2: try { try decoder.decodeRepeatedFloatField(value: &self.logD) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._gradient) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.model) }()
       default: break
       }
     }
@@ -158,6 +162,9 @@ nonisolated extension Lucid_V1_ScoreResponse: SwiftProtobuf.Message, SwiftProtob
     try { if let v = self._gradient {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if !self.model.isEmpty {
+      try visitor.visitSingularStringField(value: self.model, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -165,6 +172,7 @@ nonisolated extension Lucid_V1_ScoreResponse: SwiftProtobuf.Message, SwiftProtob
     if lhs.logits != rhs.logits {return false}
     if lhs.logD != rhs.logD {return false}
     if lhs._gradient != rhs._gradient {return false}
+    if lhs.model != rhs.model {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

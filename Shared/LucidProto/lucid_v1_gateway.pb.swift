@@ -22,81 +22,127 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-public nonisolated struct Lucid_V1_GatewayEditRequest: @unchecked Sendable {
+public nonisolated struct Lucid_V1_GatewayEditRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var image: Lucid_V1_Image {
-    get {_storage._image ?? Lucid_V1_Image()}
-    set {_uniqueStorage()._image = newValue}
+    get {_image ?? Lucid_V1_Image()}
+    set {_image = newValue}
   }
   /// Returns true if `image` has been explicitly set.
-  public var hasImage: Bool {_storage._image != nil}
+  public var hasImage: Bool {self._image != nil}
   /// Clears the value of `image`. Subsequent reads from it will return its default value.
-  public mutating func clearImage() {_uniqueStorage()._image = nil}
+  public mutating func clearImage() {self._image = nil}
 
   public var mask: Lucid_V1_Mask {
-    get {_storage._mask ?? Lucid_V1_Mask()}
-    set {_uniqueStorage()._mask = newValue}
+    get {_mask ?? Lucid_V1_Mask()}
+    set {_mask = newValue}
   }
   /// Returns true if `mask` has been explicitly set.
-  public var hasMask: Bool {_storage._mask != nil}
+  public var hasMask: Bool {self._mask != nil}
   /// Clears the value of `mask`. Subsequent reads from it will return its default value.
-  public mutating func clearMask() {_uniqueStorage()._mask = nil}
+  public mutating func clearMask() {self._mask = nil}
 
-  public var pairs: [Lucid_V1_PointPair] {
-    get {_storage._pairs}
-    set {_uniqueStorage()._pairs = newValue}
-  }
+  public var pairs: [Lucid_V1_PointPair] = []
 
-  public var caption: String {
-    get {_storage._caption}
-    set {_uniqueStorage()._caption = newValue}
-  }
+  public var caption: String = String()
 
   /// N, default 3
-  public var numIntentions: UInt32 {
-    get {_storage._numIntentions}
-    set {_uniqueStorage()._numIntentions = newValue}
-  }
+  public var numIntentions: UInt32 = 0
 
+  /// Seed rule: every intention is sampled with options.seed; when it is unset the gateway draws one
+  /// and reports it in the result, so any edit can be repeated exactly.
   public var options: Lucid_V1_SamplingOptions {
-    get {_storage._options ?? Lucid_V1_SamplingOptions()}
-    set {_uniqueStorage()._options = newValue}
+    get {_options ?? Lucid_V1_SamplingOptions()}
+    set {_options = newValue}
   }
   /// Returns true if `options` has been explicitly set.
-  public var hasOptions: Bool {_storage._options != nil}
+  public var hasOptions: Bool {self._options != nil}
   /// Clears the value of `options`. Subsequent reads from it will return its default value.
-  public mutating func clearOptions() {_uniqueStorage()._options = nil}
+  public mutating func clearOptions() {self._options = nil}
+
+  /// when given, the reasoner is skipped and these are edited as they are
+  public var intentions: [Lucid_V1_Intention] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _image: Lucid_V1_Image? = nil
+  fileprivate var _mask: Lucid_V1_Mask? = nil
+  fileprivate var _options: Lucid_V1_SamplingOptions? = nil
+}
+
+public nonisolated struct Lucid_V1_GatewayProgress: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "reason": the reasoner was asked; "intentions": `intentions` holds them, best first;
+  /// "edit": progress of intention `intention_index` (sampler stage in `message`, optional preview);
+  /// "edited": `edit` holds one finished (or failed) edit.
+  public var stage: String {
+    get {_storage._stage}
+    set {_uniqueStorage()._stage = newValue}
+  }
+
+  /// which intention an "edit" or "edited" progress is about (0 = best)
+  public var intentionIndex: UInt32 {
+    get {_storage._intentionIndex}
+    set {_uniqueStorage()._intentionIndex = newValue}
+  }
+
+  public var step: UInt32 {
+    get {_storage._step}
+    set {_uniqueStorage()._step = newValue}
+  }
+
+  public var totalSteps: UInt32 {
+    get {_storage._totalSteps}
+    set {_uniqueStorage()._totalSteps = newValue}
+  }
+
+  public var message: String {
+    get {_storage._message}
+    set {_uniqueStorage()._message = newValue}
+  }
+
+  public var intentions: [Lucid_V1_Intention] {
+    get {_storage._intentions}
+    set {_uniqueStorage()._intentions = newValue}
+  }
+
+  public var preview: Lucid_V1_Image {
+    get {_storage._preview ?? Lucid_V1_Image()}
+    set {_uniqueStorage()._preview = newValue}
+  }
+  /// Returns true if `preview` has been explicitly set.
+  public var hasPreview: Bool {_storage._preview != nil}
+  /// Clears the value of `preview`. Subsequent reads from it will return its default value.
+  public mutating func clearPreview() {_uniqueStorage()._preview = nil}
+
+  public var edit: Lucid_V1_RankedEdit {
+    get {_storage._edit ?? Lucid_V1_RankedEdit()}
+    set {_uniqueStorage()._edit = newValue}
+  }
+  /// Returns true if `edit` has been explicitly set.
+  public var hasEdit: Bool {_storage._edit != nil}
+  /// Clears the value of `edit`. Subsequent reads from it will return its default value.
+  public mutating func clearEdit() {_uniqueStorage()._edit = nil}
+
+  /// with "intentions": the reasoner's fallback flag
+  public var fellBack: Bool {
+    get {_storage._fellBack}
+    set {_uniqueStorage()._fellBack = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
-}
-
-public nonisolated struct Lucid_V1_GatewayProgress: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  /// "reason", "edit", "done"
-  public var stage: String = String()
-
-  /// which intention an "edit" progress is about
-  public var intentionIndex: UInt32 = 0
-
-  public var step: UInt32 = 0
-
-  public var totalSteps: UInt32 = 0
-
-  public var message: String = String()
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
 }
 
 public nonisolated struct Lucid_V1_RankedEdit: Sendable {
@@ -137,6 +183,19 @@ public nonisolated struct Lucid_V1_RankedEdit: Sendable {
   /// Clears the value of `status`. Subsequent reads from it will return its default value.
   public mutating func clearStatus() {self._status = nil}
 
+  /// timings, seed, resolution, notes (its image is left empty: see `image`)
+  public var details: Lucid_V1_EditResult {
+    get {_details ?? Lucid_V1_EditResult()}
+    set {_details = newValue}
+  }
+  /// Returns true if `details` has been explicitly set.
+  public var hasDetails: Bool {self._details != nil}
+  /// Clears the value of `details`. Subsequent reads from it will return its default value.
+  public mutating func clearDetails() {self._details = nil}
+
+  /// the sampler that made it
+  public var workerID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -144,6 +203,7 @@ public nonisolated struct Lucid_V1_RankedEdit: Sendable {
   fileprivate var _intention: Lucid_V1_Intention? = nil
   fileprivate var _image: Lucid_V1_Image? = nil
   fileprivate var _status: Lucid_V1_Status? = nil
+  fileprivate var _details: Lucid_V1_EditResult? = nil
 }
 
 public nonisolated struct Lucid_V1_GatewayEditResult: Sendable {
@@ -156,6 +216,17 @@ public nonisolated struct Lucid_V1_GatewayEditResult: Sendable {
   public var regionDescription: String = String()
 
   public var reasonerBackend: String = String()
+
+  /// the configured reasoner failed and the built-in one answered
+  public var fellBack: Bool = false
+
+  public var fallbackReason: String = String()
+
+  /// the seed every intention used
+  public var seed: UInt64 = 0
+
+  /// the whole request
+  public var seconds: Double = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -202,15 +273,82 @@ fileprivate nonisolated let _protobuf_package = "lucid.v1"
 
 nonisolated extension Lucid_V1_GatewayEditRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GatewayEditRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}image\0\u{1}mask\0\u{1}pairs\0\u{1}caption\0\u{3}num_intentions\0\u{1}options\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}image\0\u{1}mask\0\u{1}pairs\0\u{1}caption\0\u{3}num_intentions\0\u{1}options\0\u{1}intentions\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._image) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._mask) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.pairs) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.caption) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.numIntentions) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._options) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.intentions) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._image {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._mask {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.pairs.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.pairs, fieldNumber: 3)
+    }
+    if !self.caption.isEmpty {
+      try visitor.visitSingularStringField(value: self.caption, fieldNumber: 4)
+    }
+    if self.numIntentions != 0 {
+      try visitor.visitSingularUInt32Field(value: self.numIntentions, fieldNumber: 5)
+    }
+    try { if let v = self._options {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.intentions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.intentions, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Lucid_V1_GatewayEditRequest, rhs: Lucid_V1_GatewayEditRequest) -> Bool {
+    if lhs._image != rhs._image {return false}
+    if lhs._mask != rhs._mask {return false}
+    if lhs.pairs != rhs.pairs {return false}
+    if lhs.caption != rhs.caption {return false}
+    if lhs.numIntentions != rhs.numIntentions {return false}
+    if lhs._options != rhs._options {return false}
+    if lhs.intentions != rhs.intentions {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Lucid_V1_GatewayProgress: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GatewayProgress"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}stage\0\u{3}intention_index\0\u{1}step\0\u{3}total_steps\0\u{1}message\0\u{1}intentions\0\u{1}preview\0\u{1}edit\0\u{3}fell_back\0")
 
   fileprivate class _StorageClass {
-    var _image: Lucid_V1_Image? = nil
-    var _mask: Lucid_V1_Mask? = nil
-    var _pairs: [Lucid_V1_PointPair] = []
-    var _caption: String = String()
-    var _numIntentions: UInt32 = 0
-    var _options: Lucid_V1_SamplingOptions? = nil
+    var _stage: String = String()
+    var _intentionIndex: UInt32 = 0
+    var _step: UInt32 = 0
+    var _totalSteps: UInt32 = 0
+    var _message: String = String()
+    var _intentions: [Lucid_V1_Intention] = []
+    var _preview: Lucid_V1_Image? = nil
+    var _edit: Lucid_V1_RankedEdit? = nil
+    var _fellBack: Bool = false
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -221,12 +359,15 @@ nonisolated extension Lucid_V1_GatewayEditRequest: SwiftProtobuf.Message, SwiftP
     private init() {}
 
     init(copying source: _StorageClass) {
-      _image = source._image
-      _mask = source._mask
-      _pairs = source._pairs
-      _caption = source._caption
-      _numIntentions = source._numIntentions
-      _options = source._options
+      _stage = source._stage
+      _intentionIndex = source._intentionIndex
+      _step = source._step
+      _totalSteps = source._totalSteps
+      _message = source._message
+      _intentions = source._intentions
+      _preview = source._preview
+      _edit = source._edit
+      _fellBack = source._fellBack
     }
   }
 
@@ -245,12 +386,15 @@ nonisolated extension Lucid_V1_GatewayEditRequest: SwiftProtobuf.Message, SwiftP
         // allocates stack space for every case branch when no optimizations are
         // enabled. https://github.com/apple/swift-protobuf/issues/1034
         switch fieldNumber {
-        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._image) }()
-        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._mask) }()
-        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._pairs) }()
-        case 4: try { try decoder.decodeSingularStringField(value: &_storage._caption) }()
-        case 5: try { try decoder.decodeSingularUInt32Field(value: &_storage._numIntentions) }()
-        case 6: try { try decoder.decodeSingularMessageField(value: &_storage._options) }()
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._stage) }()
+        case 2: try { try decoder.decodeSingularUInt32Field(value: &_storage._intentionIndex) }()
+        case 3: try { try decoder.decodeSingularUInt32Field(value: &_storage._step) }()
+        case 4: try { try decoder.decodeSingularUInt32Field(value: &_storage._totalSteps) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._message) }()
+        case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._intentions) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._preview) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._edit) }()
+        case 9: try { try decoder.decodeSingularBoolField(value: &_storage._fellBack) }()
         default: break
         }
       }
@@ -263,39 +407,51 @@ nonisolated extension Lucid_V1_GatewayEditRequest: SwiftProtobuf.Message, SwiftP
       // allocates stack space for every if/case branch local when no optimizations
       // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
       // https://github.com/apple/swift-protobuf/issues/1182
-      try { if let v = _storage._image {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-      } }()
-      try { if let v = _storage._mask {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-      } }()
-      if !_storage._pairs.isEmpty {
-        try visitor.visitRepeatedMessageField(value: _storage._pairs, fieldNumber: 3)
+      if !_storage._stage.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._stage, fieldNumber: 1)
       }
-      if !_storage._caption.isEmpty {
-        try visitor.visitSingularStringField(value: _storage._caption, fieldNumber: 4)
+      if _storage._intentionIndex != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._intentionIndex, fieldNumber: 2)
       }
-      if _storage._numIntentions != 0 {
-        try visitor.visitSingularUInt32Field(value: _storage._numIntentions, fieldNumber: 5)
+      if _storage._step != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._step, fieldNumber: 3)
       }
-      try { if let v = _storage._options {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      if _storage._totalSteps != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._totalSteps, fieldNumber: 4)
+      }
+      if !_storage._message.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._message, fieldNumber: 5)
+      }
+      if !_storage._intentions.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._intentions, fieldNumber: 6)
+      }
+      try { if let v = _storage._preview {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
       } }()
+      try { if let v = _storage._edit {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      if _storage._fellBack != false {
+        try visitor.visitSingularBoolField(value: _storage._fellBack, fieldNumber: 9)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Lucid_V1_GatewayEditRequest, rhs: Lucid_V1_GatewayEditRequest) -> Bool {
+  public static func ==(lhs: Lucid_V1_GatewayProgress, rhs: Lucid_V1_GatewayProgress) -> Bool {
     if lhs._storage !== rhs._storage {
       let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
         let _storage = _args.0
         let rhs_storage = _args.1
-        if _storage._image != rhs_storage._image {return false}
-        if _storage._mask != rhs_storage._mask {return false}
-        if _storage._pairs != rhs_storage._pairs {return false}
-        if _storage._caption != rhs_storage._caption {return false}
-        if _storage._numIntentions != rhs_storage._numIntentions {return false}
-        if _storage._options != rhs_storage._options {return false}
+        if _storage._stage != rhs_storage._stage {return false}
+        if _storage._intentionIndex != rhs_storage._intentionIndex {return false}
+        if _storage._step != rhs_storage._step {return false}
+        if _storage._totalSteps != rhs_storage._totalSteps {return false}
+        if _storage._message != rhs_storage._message {return false}
+        if _storage._intentions != rhs_storage._intentions {return false}
+        if _storage._preview != rhs_storage._preview {return false}
+        if _storage._edit != rhs_storage._edit {return false}
+        if _storage._fellBack != rhs_storage._fellBack {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -305,59 +461,9 @@ nonisolated extension Lucid_V1_GatewayEditRequest: SwiftProtobuf.Message, SwiftP
   }
 }
 
-nonisolated extension Lucid_V1_GatewayProgress: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".GatewayProgress"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}stage\0\u{3}intention_index\0\u{1}step\0\u{3}total_steps\0\u{1}message\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.stage) }()
-      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.intentionIndex) }()
-      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.step) }()
-      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.totalSteps) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.message) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.stage.isEmpty {
-      try visitor.visitSingularStringField(value: self.stage, fieldNumber: 1)
-    }
-    if self.intentionIndex != 0 {
-      try visitor.visitSingularUInt32Field(value: self.intentionIndex, fieldNumber: 2)
-    }
-    if self.step != 0 {
-      try visitor.visitSingularUInt32Field(value: self.step, fieldNumber: 3)
-    }
-    if self.totalSteps != 0 {
-      try visitor.visitSingularUInt32Field(value: self.totalSteps, fieldNumber: 4)
-    }
-    if !self.message.isEmpty {
-      try visitor.visitSingularStringField(value: self.message, fieldNumber: 5)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Lucid_V1_GatewayProgress, rhs: Lucid_V1_GatewayProgress) -> Bool {
-    if lhs.stage != rhs.stage {return false}
-    if lhs.intentionIndex != rhs.intentionIndex {return false}
-    if lhs.step != rhs.step {return false}
-    if lhs.totalSteps != rhs.totalSteps {return false}
-    if lhs.message != rhs.message {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
 nonisolated extension Lucid_V1_RankedEdit: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RankedEdit"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rank\0\u{1}intention\0\u{1}image\0\u{3}quality_logit\0\u{1}status\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rank\0\u{1}intention\0\u{1}image\0\u{3}quality_logit\0\u{1}status\0\u{1}details\0\u{3}worker_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -370,6 +476,8 @@ nonisolated extension Lucid_V1_RankedEdit: SwiftProtobuf.Message, SwiftProtobuf.
       case 3: try { try decoder.decodeSingularMessageField(value: &self._image) }()
       case 4: try { try decoder.decodeSingularFloatField(value: &self.qualityLogit) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._status) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._details) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.workerID) }()
       default: break
       }
     }
@@ -395,6 +503,12 @@ nonisolated extension Lucid_V1_RankedEdit: SwiftProtobuf.Message, SwiftProtobuf.
     try { if let v = self._status {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
+    try { if let v = self._details {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
+    if !self.workerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.workerID, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -404,6 +518,8 @@ nonisolated extension Lucid_V1_RankedEdit: SwiftProtobuf.Message, SwiftProtobuf.
     if lhs._image != rhs._image {return false}
     if lhs.qualityLogit != rhs.qualityLogit {return false}
     if lhs._status != rhs._status {return false}
+    if lhs._details != rhs._details {return false}
+    if lhs.workerID != rhs.workerID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -411,7 +527,7 @@ nonisolated extension Lucid_V1_RankedEdit: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Lucid_V1_GatewayEditResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GatewayEditResult"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}edits\0\u{3}region_description\0\u{3}reasoner_backend\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}edits\0\u{3}region_description\0\u{3}reasoner_backend\0\u{3}fell_back\0\u{3}fallback_reason\0\u{1}seed\0\u{1}seconds\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -422,6 +538,10 @@ nonisolated extension Lucid_V1_GatewayEditResult: SwiftProtobuf.Message, SwiftPr
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.edits) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.regionDescription) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.reasonerBackend) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.fellBack) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.fallbackReason) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.seconds) }()
       default: break
       }
     }
@@ -437,6 +557,18 @@ nonisolated extension Lucid_V1_GatewayEditResult: SwiftProtobuf.Message, SwiftPr
     if !self.reasonerBackend.isEmpty {
       try visitor.visitSingularStringField(value: self.reasonerBackend, fieldNumber: 3)
     }
+    if self.fellBack != false {
+      try visitor.visitSingularBoolField(value: self.fellBack, fieldNumber: 4)
+    }
+    if !self.fallbackReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.fallbackReason, fieldNumber: 5)
+    }
+    if self.seed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 6)
+    }
+    if self.seconds.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.seconds, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -444,6 +576,10 @@ nonisolated extension Lucid_V1_GatewayEditResult: SwiftProtobuf.Message, SwiftPr
     if lhs.edits != rhs.edits {return false}
     if lhs.regionDescription != rhs.regionDescription {return false}
     if lhs.reasonerBackend != rhs.reasonerBackend {return false}
+    if lhs.fellBack != rhs.fellBack {return false}
+    if lhs.fallbackReason != rhs.fallbackReason {return false}
+    if lhs.seed != rhs.seed {return false}
+    if lhs.seconds != rhs.seconds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

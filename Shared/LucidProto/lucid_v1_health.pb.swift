@@ -49,6 +49,12 @@ public nonisolated struct Lucid_V1_HealthResponse: Sendable {
 
   public var uptimeSeconds: Double = 0
 
+  /// the weights a model service serves: "<folder name>@<sha-256 prefix of its weights>"
+  public var model: String = String()
+
+  /// requests in progress at the time of the answer
+  public var busy: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum ServingStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
@@ -117,7 +123,7 @@ nonisolated extension Lucid_V1_HealthRequest: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Lucid_V1_HealthResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HealthResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}service\0\u{3}worker_id\0\u{1}version\0\u{3}uptime_seconds\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}service\0\u{3}worker_id\0\u{1}version\0\u{3}uptime_seconds\0\u{1}model\0\u{1}busy\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -130,6 +136,8 @@ nonisolated extension Lucid_V1_HealthResponse: SwiftProtobuf.Message, SwiftProto
       case 3: try { try decoder.decodeSingularStringField(value: &self.workerID) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.version) }()
       case 5: try { try decoder.decodeSingularDoubleField(value: &self.uptimeSeconds) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.model) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.busy) }()
       default: break
       }
     }
@@ -151,6 +159,12 @@ nonisolated extension Lucid_V1_HealthResponse: SwiftProtobuf.Message, SwiftProto
     if self.uptimeSeconds.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.uptimeSeconds, fieldNumber: 5)
     }
+    if !self.model.isEmpty {
+      try visitor.visitSingularStringField(value: self.model, fieldNumber: 6)
+    }
+    if self.busy != 0 {
+      try visitor.visitSingularUInt32Field(value: self.busy, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -160,6 +174,8 @@ nonisolated extension Lucid_V1_HealthResponse: SwiftProtobuf.Message, SwiftProto
     if lhs.workerID != rhs.workerID {return false}
     if lhs.version != rhs.version {return false}
     if lhs.uptimeSeconds != rhs.uptimeSeconds {return false}
+    if lhs.model != rhs.model {return false}
+    if lhs.busy != rhs.busy {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

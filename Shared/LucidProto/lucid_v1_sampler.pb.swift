@@ -22,106 +22,313 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-/// Every weight, window and schedule of the method; zero values mean the documented default.
-public nonisolated struct Lucid_V1_SamplingOptions: Sendable {
+/// Every weight, window and schedule of the method (method.md §2), each `optional`: an unset field
+/// takes the documented default, a set one is used as given, so 0 switches a term off (the ablations).
+public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// DDIM steps, default 50
-  public var steps: UInt32 = 0
+  /// DDIM steps T, default 50
+  public var steps: UInt32 {
+    get {_storage._steps ?? 0}
+    set {_uniqueStorage()._steps = newValue}
+  }
+  /// Returns true if `steps` has been explicitly set.
+  public var hasSteps: Bool {_storage._steps != nil}
+  /// Clears the value of `steps`. Subsequent reads from it will return its default value.
+  public mutating func clearSteps() {_uniqueStorage()._steps = nil}
 
   /// CFG scale s, default 4
-  public var guidanceScale: Float = 0
+  public var guidanceScale: Float {
+    get {_storage._guidanceScale ?? 0}
+    set {_uniqueStorage()._guidanceScale = newValue}
+  }
+  /// Returns true if `guidanceScale` has been explicitly set.
+  public var hasGuidanceScale: Bool {_storage._guidanceScale != nil}
+  /// Clears the value of `guidanceScale`. Subsequent reads from it will return its default value.
+  public mutating func clearGuidanceScale() {_uniqueStorage()._guidanceScale = nil}
 
-  public var seed: UInt64 = 0
+  /// noise of the regional SDE; default 0 (the gateway picks one, see gateway.proto)
+  public var seed: UInt64 {
+    get {_storage._seed ?? 0}
+    set {_uniqueStorage()._seed = newValue}
+  }
+  /// Returns true if `seed` has been explicitly set.
+  public var hasSeed: Bool {_storage._seed != nil}
+  /// Clears the value of `seed`. Subsequent reads from it will return its default value.
+  public mutating func clearSeed() {_uniqueStorage()._seed = nil}
 
   /// w_e, default 4
-  public var editWeight: Float = 0
+  public var editWeight: Float {
+    get {_storage._editWeight ?? 0}
+    set {_uniqueStorage()._editWeight = newValue}
+  }
+  /// Returns true if `editWeight` has been explicitly set.
+  public var hasEditWeight: Bool {_storage._editWeight != nil}
+  /// Clears the value of `editWeight`. Subsequent reads from it will return its default value.
+  public mutating func clearEditWeight() {_uniqueStorage()._editWeight = nil}
 
   /// w_c, default 6
-  public var contentWeight: Float = 0
+  public var contentWeight: Float {
+    get {_storage._contentWeight ?? 0}
+    set {_uniqueStorage()._contentWeight = newValue}
+  }
+  /// Returns true if `contentWeight` has been explicitly set.
+  public var hasContentWeight: Bool {_storage._contentWeight != nil}
+  /// Clears the value of `contentWeight`. Subsequent reads from it will return its default value.
+  public mutating func clearContentWeight() {_uniqueStorage()._contentWeight = nil}
 
   /// w_i, default 0.2
-  public var inpaintWeight: Float = 0
+  public var inpaintWeight: Float {
+    get {_storage._inpaintWeight ?? 0}
+    set {_uniqueStorage()._inpaintWeight = newValue}
+  }
+  /// Returns true if `inpaintWeight` has been explicitly set.
+  public var hasInpaintWeight: Bool {_storage._inpaintWeight != nil}
+  /// Clears the value of `inpaintWeight`. Subsequent reads from it will return its default value.
+  public mutating func clearInpaintWeight() {_uniqueStorage()._inpaintWeight = nil}
 
   /// λ, default 2000
-  public var energyScale: Float = 0
-
-  /// w_sem, default 1.5
-  public var semanticWeight: Float = 0
-
-  /// w_q, default 1e-3
-  public var qualityWeight: Float = 0
-
-  /// editing guidance on steps i < this, default 30
-  public var guidanceSteps: UInt32 = 0
-
-  /// memory bank attention from this step, default 5
-  public var memoryBankFrom: UInt32 = 0
-
-  public var disableSemanticGuidance: Bool = false
-
-  public var disableQualityGuidance: Bool = false
-
-  public var disableTimeTravel: Bool = false
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-}
-
-public nonisolated struct Lucid_V1_EditRequest: @unchecked Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var image: Lucid_V1_Image {
-    get {_storage._image ?? Lucid_V1_Image()}
-    set {_uniqueStorage()._image = newValue}
+  public var energyScale: Float {
+    get {_storage._energyScale ?? 0}
+    set {_uniqueStorage()._energyScale = newValue}
   }
-  /// Returns true if `image` has been explicitly set.
-  public var hasImage: Bool {_storage._image != nil}
-  /// Clears the value of `image`. Subsequent reads from it will return its default value.
-  public mutating func clearImage() {_uniqueStorage()._image = nil}
+  /// Returns true if `energyScale` has been explicitly set.
+  public var hasEnergyScale: Bool {_storage._energyScale != nil}
+  /// Clears the value of `energyScale`. Subsequent reads from it will return its default value.
+  public mutating func clearEnergyScale() {_uniqueStorage()._energyScale = nil}
 
-  public var mask: Lucid_V1_Mask {
-    get {_storage._mask ?? Lucid_V1_Mask()}
-    set {_uniqueStorage()._mask = newValue}
+  /// w_sem, default 1.5; 0 = no semantic guidance
+  public var semanticWeight: Float {
+    get {_storage._semanticWeight ?? 0}
+    set {_uniqueStorage()._semanticWeight = newValue}
   }
-  /// Returns true if `mask` has been explicitly set.
-  public var hasMask: Bool {_storage._mask != nil}
-  /// Clears the value of `mask`. Subsequent reads from it will return its default value.
-  public mutating func clearMask() {_uniqueStorage()._mask = nil}
+  /// Returns true if `semanticWeight` has been explicitly set.
+  public var hasSemanticWeight: Bool {_storage._semanticWeight != nil}
+  /// Clears the value of `semanticWeight`. Subsequent reads from it will return its default value.
+  public mutating func clearSemanticWeight() {_uniqueStorage()._semanticWeight = nil}
 
-  public var pairs: [Lucid_V1_PointPair] {
-    get {_storage._pairs}
-    set {_uniqueStorage()._pairs = newValue}
+  /// w_q, default 1e-3; 0 = no quality guidance
+  public var qualityWeight: Float {
+    get {_storage._qualityWeight ?? 0}
+    set {_uniqueStorage()._qualityWeight = newValue}
+  }
+  /// Returns true if `qualityWeight` has been explicitly set.
+  public var hasQualityWeight: Bool {_storage._qualityWeight != nil}
+  /// Clears the value of `qualityWeight`. Subsequent reads from it will return its default value.
+  public mutating func clearQualityWeight() {_uniqueStorage()._qualityWeight = nil}
+
+  /// editing and semantic guidance on steps i < this, default 30; 0 = none
+  public var guidanceSteps: UInt32 {
+    get {_storage._guidanceSteps ?? 0}
+    set {_uniqueStorage()._guidanceSteps = newValue}
+  }
+  /// Returns true if `guidanceSteps` has been explicitly set.
+  public var hasGuidanceSteps: Bool {_storage._guidanceSteps != nil}
+  /// Clears the value of `guidanceSteps`. Subsequent reads from it will return its default value.
+  public mutating func clearGuidanceSteps() {_uniqueStorage()._guidanceSteps = nil}
+
+  /// memory-bank attention from this step on, default 5; >= steps = off
+  public var memoryBankFrom: UInt32 {
+    get {_storage._memoryBankFrom ?? 0}
+    set {_uniqueStorage()._memoryBankFrom = newValue}
+  }
+  /// Returns true if `memoryBankFrom` has been explicitly set.
+  public var hasMemoryBankFrom: Bool {_storage._memoryBankFrom != nil}
+  /// Clears the value of `memoryBankFrom`. Subsequent reads from it will return its default value.
+  public mutating func clearMemoryBankFrom() {_uniqueStorage()._memoryBankFrom = nil}
+
+  /// scales the editing-guidance gradient, default 0.04
+  public var stepFactor: Float {
+    get {_storage._stepFactor ?? 0}
+    set {_uniqueStorage()._stepFactor = newValue}
+  }
+  /// Returns true if `stepFactor` has been explicitly set.
+  public var hasStepFactor: Bool {_storage._stepFactor != nil}
+  /// Clears the value of `stepFactor`. Subsequent reads from it will return its default value.
+  public mutating func clearStepFactor() {_uniqueStorage()._stepFactor = nil}
+
+  /// guidance on every step below this, then on even steps only; default 10
+  public var denseGuidanceSteps: UInt32 {
+    get {_storage._denseGuidanceSteps ?? 0}
+    set {_uniqueStorage()._denseGuidanceSteps = newValue}
+  }
+  /// Returns true if `denseGuidanceSteps` has been explicitly set.
+  public var hasDenseGuidanceSteps: Bool {_storage._denseGuidanceSteps != nil}
+  /// Clears the value of `denseGuidanceSteps`. Subsequent reads from it will return its default value.
+  public mutating func clearDenseGuidanceSteps() {_uniqueStorage()._denseGuidanceSteps = nil}
+
+  /// regional SDE: η inside the mask, default 0.4; 0 = plain DDIM
+  public var sdeEta: Float {
+    get {_storage._sdeEta ?? 0}
+    set {_uniqueStorage()._sdeEta = newValue}
+  }
+  /// Returns true if `sdeEta` has been explicitly set.
+  public var hasSdeEta: Bool {_storage._sdeEta != nil}
+  /// Clears the value of `sdeEta`. Subsequent reads from it will return its default value.
+  public mutating func clearSdeEta() {_uniqueStorage()._sdeEta = nil}
+
+  /// first step of the regional SDE, default 11
+  public var sdeFrom: UInt32 {
+    get {_storage._sdeFrom ?? 0}
+    set {_uniqueStorage()._sdeFrom = newValue}
+  }
+  /// Returns true if `sdeFrom` has been explicitly set.
+  public var hasSdeFrom: Bool {_storage._sdeFrom != nil}
+  /// Clears the value of `sdeFrom`. Subsequent reads from it will return its default value.
+  public mutating func clearSdeFrom() {_uniqueStorage()._sdeFrom = nil}
+
+  /// last step of the regional SDE (inclusive), default 19
+  public var sdeTo: UInt32 {
+    get {_storage._sdeTo ?? 0}
+    set {_uniqueStorage()._sdeTo = newValue}
+  }
+  /// Returns true if `sdeTo` has been explicitly set.
+  public var hasSdeTo: Bool {_storage._sdeTo != nil}
+  /// Clears the value of `sdeTo`. Subsequent reads from it will return its default value.
+  public mutating func clearSdeTo() {_uniqueStorage()._sdeTo = nil}
+
+  /// re-noise and redo steps, default off
+  public var timeTravel: Bool {
+    get {_storage._timeTravel ?? false}
+    set {_uniqueStorage()._timeTravel = newValue}
+  }
+  /// Returns true if `timeTravel` has been explicitly set.
+  public var hasTimeTravel: Bool {_storage._timeTravel != nil}
+  /// Clears the value of `timeTravel`. Subsequent reads from it will return its default value.
+  public mutating func clearTimeTravel() {_uniqueStorage()._timeTravel = nil}
+
+  /// the steps that travel; empty = 22, 24, 26, 28
+  public var timeTravelSteps: [UInt32] {
+    get {_storage._timeTravelSteps}
+    set {_uniqueStorage()._timeTravelSteps = newValue}
   }
 
-  public var intention: Lucid_V1_Intention {
-    get {_storage._intention ?? Lucid_V1_Intention()}
-    set {_uniqueStorage()._intention = newValue}
+  /// times each of those steps is redone, default 3
+  public var timeTravelRepeats: UInt32 {
+    get {_storage._timeTravelRepeats ?? 0}
+    set {_uniqueStorage()._timeTravelRepeats = newValue}
   }
-  /// Returns true if `intention` has been explicitly set.
-  public var hasIntention: Bool {_storage._intention != nil}
-  /// Clears the value of `intention`. Subsequent reads from it will return its default value.
-  public mutating func clearIntention() {_uniqueStorage()._intention = nil}
+  /// Returns true if `timeTravelRepeats` has been explicitly set.
+  public var hasTimeTravelRepeats: Bool {_storage._timeTravelRepeats != nil}
+  /// Clears the value of `timeTravelRepeats`. Subsequent reads from it will return its default value.
+  public mutating func clearTimeTravelRepeats() {_uniqueStorage()._timeTravelRepeats = nil}
 
-  public var options: Lucid_V1_SamplingOptions {
-    get {_storage._options ?? Lucid_V1_SamplingOptions()}
-    set {_uniqueStorage()._options = newValue}
+  /// side of the square handle/target window at feature resolution (odd), default 3
+  public var window: UInt32 {
+    get {_storage._window ?? 0}
+    set {_uniqueStorage()._window = newValue}
   }
-  /// Returns true if `options` has been explicitly set.
-  public var hasOptions: Bool {_storage._options != nil}
-  /// Clears the value of `options`. Subsequent reads from it will return its default value.
-  public mutating func clearOptions() {_uniqueStorage()._options = nil}
+  /// Returns true if `window` has been explicitly set.
+  public var hasWindow: Bool {_storage._window != nil}
+  /// Clears the value of `window`. Subsequent reads from it will return its default value.
+  public mutating func clearWindow() {_uniqueStorage()._window = nil}
+
+  /// decoder (up) blocks whose outputs are the guidance features; empty = 1, 2
+  public var featureBlocks: [UInt32] {
+    get {_storage._featureBlocks}
+    set {_uniqueStorage()._featureBlocks = newValue}
+  }
+
+  /// feature resolution = working image / this, default 4
+  public var featureStride: UInt32 {
+    get {_storage._featureStride ?? 0}
+    set {_uniqueStorage()._featureStride = newValue}
+  }
+  /// Returns true if `featureStride` has been explicitly set.
+  public var hasFeatureStride: Bool {_storage._featureStride != nil}
+  /// Clears the value of `featureStride`. Subsequent reads from it will return its default value.
+  public mutating func clearFeatureStride() {_uniqueStorage()._featureStride = nil}
+
+  /// prompt of the DDIM inversion; default: the intention's source prompt
+  public var inversionPrompt: String {
+    get {_storage._inversionPrompt ?? String()}
+    set {_uniqueStorage()._inversionPrompt = newValue}
+  }
+  /// Returns true if `inversionPrompt` has been explicitly set.
+  public var hasInversionPrompt: Bool {_storage._inversionPrompt != nil}
+  /// Clears the value of `inversionPrompt`. Subsequent reads from it will return its default value.
+  public mutating func clearInversionPrompt() {_uniqueStorage()._inversionPrompt = nil}
+
+  /// a preview image every k sampling steps, default 10; 0 = none
+  public var previewEvery: UInt32 {
+    get {_storage._previewEvery ?? 0}
+    set {_uniqueStorage()._previewEvery = newValue}
+  }
+  /// Returns true if `previewEvery` has been explicitly set.
+  public var hasPreviewEvery: Bool {_storage._previewEvery != nil}
+  /// Clears the value of `previewEvery`. Subsequent reads from it will return its default value.
+  public mutating func clearPreviewEvery() {_uniqueStorage()._previewEvery = nil}
+
+  /// the longer side the edit runs at, default: the model's native size
+  public var workingSide: UInt32 {
+    get {_storage._workingSide ?? 0}
+    set {_uniqueStorage()._workingSide = newValue}
+  }
+  /// Returns true if `workingSide` has been explicitly set.
+  public var hasWorkingSide: Bool {_storage._workingSide != nil}
+  /// Clears the value of `workingSide`. Subsequent reads from it will return its default value.
+  public mutating func clearWorkingSide() {_uniqueStorage()._workingSide = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+public nonisolated struct Lucid_V1_EditRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var image: Lucid_V1_Image {
+    get {_image ?? Lucid_V1_Image()}
+    set {_image = newValue}
+  }
+  /// Returns true if `image` has been explicitly set.
+  public var hasImage: Bool {self._image != nil}
+  /// Clears the value of `image`. Subsequent reads from it will return its default value.
+  public mutating func clearImage() {self._image = nil}
+
+  public var mask: Lucid_V1_Mask {
+    get {_mask ?? Lucid_V1_Mask()}
+    set {_mask = newValue}
+  }
+  /// Returns true if `mask` has been explicitly set.
+  public var hasMask: Bool {self._mask != nil}
+  /// Clears the value of `mask`. Subsequent reads from it will return its default value.
+  public mutating func clearMask() {self._mask = nil}
+
+  public var pairs: [Lucid_V1_PointPair] = []
+
+  public var intention: Lucid_V1_Intention {
+    get {_intention ?? Lucid_V1_Intention()}
+    set {_intention = newValue}
+  }
+  /// Returns true if `intention` has been explicitly set.
+  public var hasIntention: Bool {self._intention != nil}
+  /// Clears the value of `intention`. Subsequent reads from it will return its default value.
+  public mutating func clearIntention() {self._intention = nil}
+
+  public var options: Lucid_V1_SamplingOptions {
+    get {_options ?? Lucid_V1_SamplingOptions()}
+    set {_options = newValue}
+  }
+  /// Returns true if `options` has been explicitly set.
+  public var hasOptions: Bool {self._options != nil}
+  /// Clears the value of `options`. Subsequent reads from it will return its default value.
+  public mutating func clearOptions() {self._options = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _image: Lucid_V1_Image? = nil
+  fileprivate var _mask: Lucid_V1_Mask? = nil
+  fileprivate var _intention: Lucid_V1_Intention? = nil
+  fileprivate var _options: Lucid_V1_SamplingOptions? = nil
 }
 
 public nonisolated struct Lucid_V1_EditProgress: Sendable {
@@ -132,11 +339,12 @@ public nonisolated struct Lucid_V1_EditProgress: Sendable {
   /// "encode", "invert", "sample", "decode"
   public var stage: String = String()
 
+  /// steps done in this stage
   public var step: UInt32 = 0
 
   public var totalSteps: UInt32 = 0
 
-  /// optional low-resolution preview
+  /// optional low-resolution preview (PNG of the current clean-latent estimate)
   public var preview: Lucid_V1_Image {
     get {_preview ?? Lucid_V1_Image()}
     set {_preview = newValue}
@@ -153,31 +361,114 @@ public nonisolated struct Lucid_V1_EditProgress: Sendable {
   fileprivate var _preview: Lucid_V1_Image? = nil
 }
 
-public nonisolated struct Lucid_V1_EditResult: Sendable {
+/// Wall-clock seconds of each stage of one edit.
+public nonisolated struct Lucid_V1_StageSeconds: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// PNG
+  public var encode: Double = 0
+
+  /// 0 when the inversion came from the cache
+  public var invert: Double = 0
+
+  public var sample: Double = 0
+
+  public var decode: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Lucid_V1_EditResult: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// PNG, the size of the input image
   public var image: Lucid_V1_Image {
-    get {_image ?? Lucid_V1_Image()}
-    set {_image = newValue}
+    get {_storage._image ?? Lucid_V1_Image()}
+    set {_uniqueStorage()._image = newValue}
   }
   /// Returns true if `image` has been explicitly set.
-  public var hasImage: Bool {self._image != nil}
+  public var hasImage: Bool {_storage._image != nil}
   /// Clears the value of `image`. Subsequent reads from it will return its default value.
-  public mutating func clearImage() {self._image = nil}
+  public mutating func clearImage() {_uniqueStorage()._image = nil}
 
-  /// the discriminator's logit on the final latent
-  public var qualityLogit: Float = 0
+  /// the discriminator's logit on the final latent (t = 0); NaN when not scored
+  public var qualityLogit: Float {
+    get {_storage._qualityLogit}
+    set {_uniqueStorage()._qualityLogit = newValue}
+  }
 
-  public var seconds: Double = 0
+  /// the whole edit
+  public var seconds: Double {
+    get {_storage._seconds}
+    set {_uniqueStorage()._seconds = newValue}
+  }
+
+  public var stages: Lucid_V1_StageSeconds {
+    get {_storage._stages ?? Lucid_V1_StageSeconds()}
+    set {_uniqueStorage()._stages = newValue}
+  }
+  /// Returns true if `stages` has been explicitly set.
+  public var hasStages: Bool {_storage._stages != nil}
+  /// Clears the value of `stages`. Subsequent reads from it will return its default value.
+  public mutating func clearStages() {_uniqueStorage()._stages = nil}
+
+  /// the seed used
+  public var seed: UInt64 {
+    get {_storage._seed}
+    set {_uniqueStorage()._seed = newValue}
+  }
+
+  /// the resolution the edit ran at
+  public var workingWidth: UInt32 {
+    get {_storage._workingWidth}
+    set {_uniqueStorage()._workingWidth = newValue}
+  }
+
+  public var workingHeight: UInt32 {
+    get {_storage._workingHeight}
+    set {_uniqueStorage()._workingHeight = newValue}
+  }
+
+  /// the inversion was shared with an earlier edit of the same image
+  public var inversionCached: Bool {
+    get {_storage._inversionCached}
+    set {_uniqueStorage()._inversionCached = newValue}
+  }
+
+  /// false when w_q = 0 or the discriminator could not be reached
+  public var qualityGuidanceApplied: Bool {
+    get {_storage._qualityGuidanceApplied}
+    set {_uniqueStorage()._qualityGuidanceApplied = newValue}
+  }
+
+  /// anything the caller should know, e.g. why quality guidance was skipped
+  public var note: String {
+    get {_storage._note}
+    set {_uniqueStorage()._note = newValue}
+  }
+
+  /// the model identity (see HealthResponse.model)
+  public var model: String {
+    get {_storage._model}
+    set {_uniqueStorage()._model = newValue}
+  }
+
+  /// the sampler worker that made it
+  public var workerID: String {
+    get {_storage._workerID}
+    set {_uniqueStorage()._workerID = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _image: Lucid_V1_Image? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 public nonisolated struct Lucid_V1_EditReply: Sendable {
@@ -220,109 +511,34 @@ fileprivate nonisolated let _protobuf_package = "lucid.v1"
 
 nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SamplingOptions"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{3}disable_semantic_guidance\0\u{3}disable_quality_guidance\0\u{3}disable_time_travel\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.steps) }()
-      case 2: try { try decoder.decodeSingularFloatField(value: &self.guidanceScale) }()
-      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.seed) }()
-      case 4: try { try decoder.decodeSingularFloatField(value: &self.editWeight) }()
-      case 5: try { try decoder.decodeSingularFloatField(value: &self.contentWeight) }()
-      case 6: try { try decoder.decodeSingularFloatField(value: &self.inpaintWeight) }()
-      case 7: try { try decoder.decodeSingularFloatField(value: &self.energyScale) }()
-      case 8: try { try decoder.decodeSingularFloatField(value: &self.semanticWeight) }()
-      case 9: try { try decoder.decodeSingularFloatField(value: &self.qualityWeight) }()
-      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.guidanceSteps) }()
-      case 11: try { try decoder.decodeSingularUInt32Field(value: &self.memoryBankFrom) }()
-      case 12: try { try decoder.decodeSingularBoolField(value: &self.disableSemanticGuidance) }()
-      case 13: try { try decoder.decodeSingularBoolField(value: &self.disableQualityGuidance) }()
-      case 14: try { try decoder.decodeSingularBoolField(value: &self.disableTimeTravel) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if self.steps != 0 {
-      try visitor.visitSingularUInt32Field(value: self.steps, fieldNumber: 1)
-    }
-    if self.guidanceScale.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.guidanceScale, fieldNumber: 2)
-    }
-    if self.seed != 0 {
-      try visitor.visitSingularUInt64Field(value: self.seed, fieldNumber: 3)
-    }
-    if self.editWeight.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.editWeight, fieldNumber: 4)
-    }
-    if self.contentWeight.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.contentWeight, fieldNumber: 5)
-    }
-    if self.inpaintWeight.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.inpaintWeight, fieldNumber: 6)
-    }
-    if self.energyScale.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.energyScale, fieldNumber: 7)
-    }
-    if self.semanticWeight.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.semanticWeight, fieldNumber: 8)
-    }
-    if self.qualityWeight.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.qualityWeight, fieldNumber: 9)
-    }
-    if self.guidanceSteps != 0 {
-      try visitor.visitSingularUInt32Field(value: self.guidanceSteps, fieldNumber: 10)
-    }
-    if self.memoryBankFrom != 0 {
-      try visitor.visitSingularUInt32Field(value: self.memoryBankFrom, fieldNumber: 11)
-    }
-    if self.disableSemanticGuidance != false {
-      try visitor.visitSingularBoolField(value: self.disableSemanticGuidance, fieldNumber: 12)
-    }
-    if self.disableQualityGuidance != false {
-      try visitor.visitSingularBoolField(value: self.disableQualityGuidance, fieldNumber: 13)
-    }
-    if self.disableTimeTravel != false {
-      try visitor.visitSingularBoolField(value: self.disableTimeTravel, fieldNumber: 14)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Lucid_V1_SamplingOptions, rhs: Lucid_V1_SamplingOptions) -> Bool {
-    if lhs.steps != rhs.steps {return false}
-    if lhs.guidanceScale != rhs.guidanceScale {return false}
-    if lhs.seed != rhs.seed {return false}
-    if lhs.editWeight != rhs.editWeight {return false}
-    if lhs.contentWeight != rhs.contentWeight {return false}
-    if lhs.inpaintWeight != rhs.inpaintWeight {return false}
-    if lhs.energyScale != rhs.energyScale {return false}
-    if lhs.semanticWeight != rhs.semanticWeight {return false}
-    if lhs.qualityWeight != rhs.qualityWeight {return false}
-    if lhs.guidanceSteps != rhs.guidanceSteps {return false}
-    if lhs.memoryBankFrom != rhs.memoryBankFrom {return false}
-    if lhs.disableSemanticGuidance != rhs.disableSemanticGuidance {return false}
-    if lhs.disableQualityGuidance != rhs.disableQualityGuidance {return false}
-    if lhs.disableTimeTravel != rhs.disableTimeTravel {return false}
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Lucid_V1_EditRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".EditRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}image\0\u{1}mask\0\u{1}pairs\0\u{1}intention\0\u{1}options\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
 
   fileprivate class _StorageClass {
-    var _image: Lucid_V1_Image? = nil
-    var _mask: Lucid_V1_Mask? = nil
-    var _pairs: [Lucid_V1_PointPair] = []
-    var _intention: Lucid_V1_Intention? = nil
-    var _options: Lucid_V1_SamplingOptions? = nil
+    var _steps: UInt32? = nil
+    var _guidanceScale: Float? = nil
+    var _seed: UInt64? = nil
+    var _editWeight: Float? = nil
+    var _contentWeight: Float? = nil
+    var _inpaintWeight: Float? = nil
+    var _energyScale: Float? = nil
+    var _semanticWeight: Float? = nil
+    var _qualityWeight: Float? = nil
+    var _guidanceSteps: UInt32? = nil
+    var _memoryBankFrom: UInt32? = nil
+    var _stepFactor: Float? = nil
+    var _denseGuidanceSteps: UInt32? = nil
+    var _sdeEta: Float? = nil
+    var _sdeFrom: UInt32? = nil
+    var _sdeTo: UInt32? = nil
+    var _timeTravel: Bool? = nil
+    var _timeTravelSteps: [UInt32] = []
+    var _timeTravelRepeats: UInt32? = nil
+    var _window: UInt32? = nil
+    var _featureBlocks: [UInt32] = []
+    var _featureStride: UInt32? = nil
+    var _inversionPrompt: String? = nil
+    var _previewEvery: UInt32? = nil
+    var _workingSide: UInt32? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -333,11 +549,31 @@ nonisolated extension Lucid_V1_EditRequest: SwiftProtobuf.Message, SwiftProtobuf
     private init() {}
 
     init(copying source: _StorageClass) {
-      _image = source._image
-      _mask = source._mask
-      _pairs = source._pairs
-      _intention = source._intention
-      _options = source._options
+      _steps = source._steps
+      _guidanceScale = source._guidanceScale
+      _seed = source._seed
+      _editWeight = source._editWeight
+      _contentWeight = source._contentWeight
+      _inpaintWeight = source._inpaintWeight
+      _energyScale = source._energyScale
+      _semanticWeight = source._semanticWeight
+      _qualityWeight = source._qualityWeight
+      _guidanceSteps = source._guidanceSteps
+      _memoryBankFrom = source._memoryBankFrom
+      _stepFactor = source._stepFactor
+      _denseGuidanceSteps = source._denseGuidanceSteps
+      _sdeEta = source._sdeEta
+      _sdeFrom = source._sdeFrom
+      _sdeTo = source._sdeTo
+      _timeTravel = source._timeTravel
+      _timeTravelSteps = source._timeTravelSteps
+      _timeTravelRepeats = source._timeTravelRepeats
+      _window = source._window
+      _featureBlocks = source._featureBlocks
+      _featureStride = source._featureStride
+      _inversionPrompt = source._inversionPrompt
+      _previewEvery = source._previewEvery
+      _workingSide = source._workingSide
     }
   }
 
@@ -356,11 +592,31 @@ nonisolated extension Lucid_V1_EditRequest: SwiftProtobuf.Message, SwiftProtobuf
         // allocates stack space for every case branch when no optimizations are
         // enabled. https://github.com/apple/swift-protobuf/issues/1034
         switch fieldNumber {
-        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._image) }()
-        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._mask) }()
-        case 3: try { try decoder.decodeRepeatedMessageField(value: &_storage._pairs) }()
-        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._intention) }()
-        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._options) }()
+        case 1: try { try decoder.decodeSingularUInt32Field(value: &_storage._steps) }()
+        case 2: try { try decoder.decodeSingularFloatField(value: &_storage._guidanceScale) }()
+        case 3: try { try decoder.decodeSingularUInt64Field(value: &_storage._seed) }()
+        case 4: try { try decoder.decodeSingularFloatField(value: &_storage._editWeight) }()
+        case 5: try { try decoder.decodeSingularFloatField(value: &_storage._contentWeight) }()
+        case 6: try { try decoder.decodeSingularFloatField(value: &_storage._inpaintWeight) }()
+        case 7: try { try decoder.decodeSingularFloatField(value: &_storage._energyScale) }()
+        case 8: try { try decoder.decodeSingularFloatField(value: &_storage._semanticWeight) }()
+        case 9: try { try decoder.decodeSingularFloatField(value: &_storage._qualityWeight) }()
+        case 10: try { try decoder.decodeSingularUInt32Field(value: &_storage._guidanceSteps) }()
+        case 11: try { try decoder.decodeSingularUInt32Field(value: &_storage._memoryBankFrom) }()
+        case 15: try { try decoder.decodeSingularFloatField(value: &_storage._stepFactor) }()
+        case 16: try { try decoder.decodeSingularUInt32Field(value: &_storage._denseGuidanceSteps) }()
+        case 17: try { try decoder.decodeSingularFloatField(value: &_storage._sdeEta) }()
+        case 18: try { try decoder.decodeSingularUInt32Field(value: &_storage._sdeFrom) }()
+        case 19: try { try decoder.decodeSingularUInt32Field(value: &_storage._sdeTo) }()
+        case 20: try { try decoder.decodeSingularBoolField(value: &_storage._timeTravel) }()
+        case 21: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._timeTravelSteps) }()
+        case 22: try { try decoder.decodeSingularUInt32Field(value: &_storage._timeTravelRepeats) }()
+        case 23: try { try decoder.decodeSingularUInt32Field(value: &_storage._window) }()
+        case 24: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._featureBlocks) }()
+        case 25: try { try decoder.decodeSingularUInt32Field(value: &_storage._featureStride) }()
+        case 26: try { try decoder.decodeSingularStringField(value: &_storage._inversionPrompt) }()
+        case 27: try { try decoder.decodeSingularUInt32Field(value: &_storage._previewEvery) }()
+        case 28: try { try decoder.decodeSingularUInt32Field(value: &_storage._workingSide) }()
         default: break
         }
       }
@@ -373,39 +629,173 @@ nonisolated extension Lucid_V1_EditRequest: SwiftProtobuf.Message, SwiftProtobuf
       // allocates stack space for every if/case branch local when no optimizations
       // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
       // https://github.com/apple/swift-protobuf/issues/1182
-      try { if let v = _storage._image {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      try { if let v = _storage._steps {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 1)
       } }()
-      try { if let v = _storage._mask {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      try { if let v = _storage._guidanceScale {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 2)
       } }()
-      if !_storage._pairs.isEmpty {
-        try visitor.visitRepeatedMessageField(value: _storage._pairs, fieldNumber: 3)
+      try { if let v = _storage._seed {
+        try visitor.visitSingularUInt64Field(value: v, fieldNumber: 3)
+      } }()
+      try { if let v = _storage._editWeight {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._contentWeight {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 5)
+      } }()
+      try { if let v = _storage._inpaintWeight {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 6)
+      } }()
+      try { if let v = _storage._energyScale {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 7)
+      } }()
+      try { if let v = _storage._semanticWeight {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 8)
+      } }()
+      try { if let v = _storage._qualityWeight {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 9)
+      } }()
+      try { if let v = _storage._guidanceSteps {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 10)
+      } }()
+      try { if let v = _storage._memoryBankFrom {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 11)
+      } }()
+      try { if let v = _storage._stepFactor {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 15)
+      } }()
+      try { if let v = _storage._denseGuidanceSteps {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 16)
+      } }()
+      try { if let v = _storage._sdeEta {
+        try visitor.visitSingularFloatField(value: v, fieldNumber: 17)
+      } }()
+      try { if let v = _storage._sdeFrom {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 18)
+      } }()
+      try { if let v = _storage._sdeTo {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 19)
+      } }()
+      try { if let v = _storage._timeTravel {
+        try visitor.visitSingularBoolField(value: v, fieldNumber: 20)
+      } }()
+      if !_storage._timeTravelSteps.isEmpty {
+        try visitor.visitPackedUInt32Field(value: _storage._timeTravelSteps, fieldNumber: 21)
       }
-      try { if let v = _storage._intention {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      try { if let v = _storage._timeTravelRepeats {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 22)
       } }()
-      try { if let v = _storage._options {
-        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      try { if let v = _storage._window {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 23)
+      } }()
+      if !_storage._featureBlocks.isEmpty {
+        try visitor.visitPackedUInt32Field(value: _storage._featureBlocks, fieldNumber: 24)
+      }
+      try { if let v = _storage._featureStride {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 25)
+      } }()
+      try { if let v = _storage._inversionPrompt {
+        try visitor.visitSingularStringField(value: v, fieldNumber: 26)
+      } }()
+      try { if let v = _storage._previewEvery {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 27)
+      } }()
+      try { if let v = _storage._workingSide {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 28)
       } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Lucid_V1_EditRequest, rhs: Lucid_V1_EditRequest) -> Bool {
+  public static func ==(lhs: Lucid_V1_SamplingOptions, rhs: Lucid_V1_SamplingOptions) -> Bool {
     if lhs._storage !== rhs._storage {
       let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
         let _storage = _args.0
         let rhs_storage = _args.1
-        if _storage._image != rhs_storage._image {return false}
-        if _storage._mask != rhs_storage._mask {return false}
-        if _storage._pairs != rhs_storage._pairs {return false}
-        if _storage._intention != rhs_storage._intention {return false}
-        if _storage._options != rhs_storage._options {return false}
+        if _storage._steps != rhs_storage._steps {return false}
+        if _storage._guidanceScale != rhs_storage._guidanceScale {return false}
+        if _storage._seed != rhs_storage._seed {return false}
+        if _storage._editWeight != rhs_storage._editWeight {return false}
+        if _storage._contentWeight != rhs_storage._contentWeight {return false}
+        if _storage._inpaintWeight != rhs_storage._inpaintWeight {return false}
+        if _storage._energyScale != rhs_storage._energyScale {return false}
+        if _storage._semanticWeight != rhs_storage._semanticWeight {return false}
+        if _storage._qualityWeight != rhs_storage._qualityWeight {return false}
+        if _storage._guidanceSteps != rhs_storage._guidanceSteps {return false}
+        if _storage._memoryBankFrom != rhs_storage._memoryBankFrom {return false}
+        if _storage._stepFactor != rhs_storage._stepFactor {return false}
+        if _storage._denseGuidanceSteps != rhs_storage._denseGuidanceSteps {return false}
+        if _storage._sdeEta != rhs_storage._sdeEta {return false}
+        if _storage._sdeFrom != rhs_storage._sdeFrom {return false}
+        if _storage._sdeTo != rhs_storage._sdeTo {return false}
+        if _storage._timeTravel != rhs_storage._timeTravel {return false}
+        if _storage._timeTravelSteps != rhs_storage._timeTravelSteps {return false}
+        if _storage._timeTravelRepeats != rhs_storage._timeTravelRepeats {return false}
+        if _storage._window != rhs_storage._window {return false}
+        if _storage._featureBlocks != rhs_storage._featureBlocks {return false}
+        if _storage._featureStride != rhs_storage._featureStride {return false}
+        if _storage._inversionPrompt != rhs_storage._inversionPrompt {return false}
+        if _storage._previewEvery != rhs_storage._previewEvery {return false}
+        if _storage._workingSide != rhs_storage._workingSide {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Lucid_V1_EditRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EditRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}image\0\u{1}mask\0\u{1}pairs\0\u{1}intention\0\u{1}options\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._image) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._mask) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.pairs) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._intention) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._options) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._image {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._mask {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.pairs.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.pairs, fieldNumber: 3)
+    }
+    try { if let v = self._intention {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._options {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Lucid_V1_EditRequest, rhs: Lucid_V1_EditRequest) -> Bool {
+    if lhs._image != rhs._image {return false}
+    if lhs._mask != rhs._mask {return false}
+    if lhs.pairs != rhs.pairs {return false}
+    if lhs._intention != rhs._intention {return false}
+    if lhs._options != rhs._options {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -460,9 +850,9 @@ nonisolated extension Lucid_V1_EditProgress: SwiftProtobuf.Message, SwiftProtobu
   }
 }
 
-nonisolated extension Lucid_V1_EditResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".EditResult"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}image\0\u{3}quality_logit\0\u{1}seconds\0")
+nonisolated extension Lucid_V1_StageSeconds: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StageSeconds"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}encode\0\u{1}invert\0\u{1}sample\0\u{1}decode\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -470,35 +860,183 @@ nonisolated extension Lucid_V1_EditResult: SwiftProtobuf.Message, SwiftProtobuf.
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularMessageField(value: &self._image) }()
-      case 2: try { try decoder.decodeSingularFloatField(value: &self.qualityLogit) }()
-      case 3: try { try decoder.decodeSingularDoubleField(value: &self.seconds) }()
+      case 1: try { try decoder.decodeSingularDoubleField(value: &self.encode) }()
+      case 2: try { try decoder.decodeSingularDoubleField(value: &self.invert) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.sample) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.decode) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    try { if let v = self._image {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
-    } }()
-    if self.qualityLogit.bitPattern != 0 {
-      try visitor.visitSingularFloatField(value: self.qualityLogit, fieldNumber: 2)
+    if self.encode.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.encode, fieldNumber: 1)
     }
-    if self.seconds.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.seconds, fieldNumber: 3)
+    if self.invert.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.invert, fieldNumber: 2)
+    }
+    if self.sample.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.sample, fieldNumber: 3)
+    }
+    if self.decode.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.decode, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Lucid_V1_StageSeconds, rhs: Lucid_V1_StageSeconds) -> Bool {
+    if lhs.encode != rhs.encode {return false}
+    if lhs.invert != rhs.invert {return false}
+    if lhs.sample != rhs.sample {return false}
+    if lhs.decode != rhs.decode {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Lucid_V1_EditResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EditResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}image\0\u{3}quality_logit\0\u{1}seconds\0\u{1}stages\0\u{1}seed\0\u{3}working_width\0\u{3}working_height\0\u{3}inversion_cached\0\u{3}quality_guidance_applied\0\u{1}note\0\u{1}model\0\u{3}worker_id\0")
+
+  fileprivate class _StorageClass {
+    var _image: Lucid_V1_Image? = nil
+    var _qualityLogit: Float = 0
+    var _seconds: Double = 0
+    var _stages: Lucid_V1_StageSeconds? = nil
+    var _seed: UInt64 = 0
+    var _workingWidth: UInt32 = 0
+    var _workingHeight: UInt32 = 0
+    var _inversionCached: Bool = false
+    var _qualityGuidanceApplied: Bool = false
+    var _note: String = String()
+    var _model: String = String()
+    var _workerID: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _image = source._image
+      _qualityLogit = source._qualityLogit
+      _seconds = source._seconds
+      _stages = source._stages
+      _seed = source._seed
+      _workingWidth = source._workingWidth
+      _workingHeight = source._workingHeight
+      _inversionCached = source._inversionCached
+      _qualityGuidanceApplied = source._qualityGuidanceApplied
+      _note = source._note
+      _model = source._model
+      _workerID = source._workerID
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularMessageField(value: &_storage._image) }()
+        case 2: try { try decoder.decodeSingularFloatField(value: &_storage._qualityLogit) }()
+        case 3: try { try decoder.decodeSingularDoubleField(value: &_storage._seconds) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._stages) }()
+        case 5: try { try decoder.decodeSingularUInt64Field(value: &_storage._seed) }()
+        case 6: try { try decoder.decodeSingularUInt32Field(value: &_storage._workingWidth) }()
+        case 7: try { try decoder.decodeSingularUInt32Field(value: &_storage._workingHeight) }()
+        case 8: try { try decoder.decodeSingularBoolField(value: &_storage._inversionCached) }()
+        case 9: try { try decoder.decodeSingularBoolField(value: &_storage._qualityGuidanceApplied) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._note) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._model) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._workerID) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      try { if let v = _storage._image {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+      } }()
+      if _storage._qualityLogit.bitPattern != 0 {
+        try visitor.visitSingularFloatField(value: _storage._qualityLogit, fieldNumber: 2)
+      }
+      if _storage._seconds.bitPattern != 0 {
+        try visitor.visitSingularDoubleField(value: _storage._seconds, fieldNumber: 3)
+      }
+      try { if let v = _storage._stages {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      if _storage._seed != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._seed, fieldNumber: 5)
+      }
+      if _storage._workingWidth != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._workingWidth, fieldNumber: 6)
+      }
+      if _storage._workingHeight != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._workingHeight, fieldNumber: 7)
+      }
+      if _storage._inversionCached != false {
+        try visitor.visitSingularBoolField(value: _storage._inversionCached, fieldNumber: 8)
+      }
+      if _storage._qualityGuidanceApplied != false {
+        try visitor.visitSingularBoolField(value: _storage._qualityGuidanceApplied, fieldNumber: 9)
+      }
+      if !_storage._note.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._note, fieldNumber: 10)
+      }
+      if !_storage._model.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._model, fieldNumber: 11)
+      }
+      if !_storage._workerID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._workerID, fieldNumber: 12)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Lucid_V1_EditResult, rhs: Lucid_V1_EditResult) -> Bool {
-    if lhs._image != rhs._image {return false}
-    if lhs.qualityLogit != rhs.qualityLogit {return false}
-    if lhs.seconds != rhs.seconds {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._image != rhs_storage._image {return false}
+        if _storage._qualityLogit != rhs_storage._qualityLogit {return false}
+        if _storage._seconds != rhs_storage._seconds {return false}
+        if _storage._stages != rhs_storage._stages {return false}
+        if _storage._seed != rhs_storage._seed {return false}
+        if _storage._workingWidth != rhs_storage._workingWidth {return false}
+        if _storage._workingHeight != rhs_storage._workingHeight {return false}
+        if _storage._inversionCached != rhs_storage._inversionCached {return false}
+        if _storage._qualityGuidanceApplied != rhs_storage._qualityGuidanceApplied {return false}
+        if _storage._note != rhs_storage._note {return false}
+        if _storage._model != rhs_storage._model {return false}
+        if _storage._workerID != rhs_storage._workerID {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15lucid/v1/health.proto\x12\x08lucid.v1\"\x0f\n\rHealthRequest\"\xe4\x01\n\x0eHealthResponse\x12\x36\n\x06status\x18\x01 \x01(\x0e\x32&.lucid.v1.HealthResponse.ServingStatus\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x11\n\tworker_id\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x05 \x01(\x01\"M\n\rServingStatus\x12\x1e\n\x1aSERVING_STATUS_UNSPECIFIED\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15lucid/v1/health.proto\x12\x08lucid.v1\"\x0f\n\rHealthRequest\"\x81\x02\n\x0eHealthResponse\x12\x36\n\x06status\x18\x01 \x01(\x0e\x32&.lucid.v1.HealthResponse.ServingStatus\x12\x0f\n\x07service\x18\x02 \x01(\t\x12\x11\n\tworker_id\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x05 \x01(\x01\x12\r\n\x05model\x18\x06 \x01(\t\x12\x0c\n\x04\x62usy\x18\x07 \x01(\r\"M\n\rServingStatus\x12\x1e\n\x1aSERVING_STATUS_UNSPECIFIED\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'lucid.v1.health_pb2', globals())
@@ -23,7 +23,7 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _HEALTHREQUEST._serialized_start=35
   _HEALTHREQUEST._serialized_end=50
   _HEALTHRESPONSE._serialized_start=53
-  _HEALTHRESPONSE._serialized_end=281
-  _HEALTHRESPONSE_SERVINGSTATUS._serialized_start=204
-  _HEALTHRESPONSE_SERVINGSTATUS._serialized_end=281
+  _HEALTHRESPONSE._serialized_end=310
+  _HEALTHRESPONSE_SERVINGSTATUS._serialized_start=233
+  _HEALTHRESPONSE_SERVINGSTATUS._serialized_end=310
 # @@protoc_insertion_point(module_scope)

@@ -145,7 +145,7 @@ const ProtobufCEnumDescriptor lucid__v1__health_response__serving_status__descri
   lucid__v1__health_response__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCFieldDescriptor lucid__v1__health_response__field_descriptors[5] =
+static const ProtobufCFieldDescriptor lucid__v1__health_response__field_descriptors[7] =
 {
   {
     "status",
@@ -207,8 +207,34 @@ static const ProtobufCFieldDescriptor lucid__v1__health_response__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "model",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Lucid__V1__HealthResponse, model),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "busy",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Lucid__V1__HealthResponse, busy),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned lucid__v1__health_response__field_indices_by_name[] = {
+  6,   /* field[6] = busy */
+  5,   /* field[5] = model */
   1,   /* field[1] = service */
   0,   /* field[0] = status */
   4,   /* field[4] = uptime_seconds */
@@ -218,7 +244,7 @@ static const unsigned lucid__v1__health_response__field_indices_by_name[] = {
 static const ProtobufCIntRange lucid__v1__health_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor lucid__v1__health_response__descriptor =
 {
@@ -228,7 +254,7 @@ const ProtobufCMessageDescriptor lucid__v1__health_response__descriptor =
   "Lucid__V1__HealthResponse",
   "lucid.v1",
   sizeof(Lucid__V1__HealthResponse),
-  5,
+  7,
   lucid__v1__health_response__field_descriptors,
   lucid__v1__health_response__field_indices_by_name,
   1,  lucid__v1__health_response__number_ranges,

@@ -53,10 +53,18 @@ struct  Lucid__V1__HealthResponse
   char *worker_id;
   char *version;
   double uptime_seconds;
+  /*
+   * the weights a model service serves: "<folder name>@<sha-256 prefix of its weights>"
+   */
+  char *model;
+  /*
+   * requests in progress at the time of the answer
+   */
+  uint32_t busy;
 };
 #define LUCID__V1__HEALTH_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&lucid__v1__health_response__descriptor) \
-    , LUCID__V1__HEALTH_RESPONSE__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , LUCID__V1__HEALTH_RESPONSE__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 /* Lucid__V1__HealthRequest methods */
