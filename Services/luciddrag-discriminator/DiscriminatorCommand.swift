@@ -12,6 +12,6 @@ struct DiscriminatorCommand: AsyncParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        try await ServiceProcess.runWorker(.discriminator, options: options)
+        try await ServiceProcess.runWorker(.discriminator, options: options) { _, _ in }
     }
 }

@@ -12,6 +12,6 @@ struct GatewayCommand: AsyncParsableCommand {
     @OptionGroup var options: GatewayOptions
 
     func run() async throws {
-        try await ServiceProcess.runGateway(options: options)
+        try await ServiceProcess.runGateway(options: options) { _, _, _ in }
     }
 }

@@ -12,18 +12,14 @@ struct ReasonerCommand: AsyncParsableCommand {
     @OptionGroup var options: ReasonerOptions
 
     func run() async throws {
-        let configuration = try options.service.configuration(service: ServiceName.reasoner.shortName)
         let settings: ReasonerSettings
         do {
             settings = try options.settings()
         } catch let error as ReasonerSettingsError {
             throw ValidationError(error.description)
         }
-        await ServiceProcess.run(label: "luciddrag.reasoner", configuration: configuration) { logger in
-            let worker = ServiceAssembly.worker(.reasoner, endpoint: configuration.bus, workerID: configuration.workerID,
-                                                configuration: configuration, logger: logger)
+        try await ServiceProcess.runWorker(.reasoner, options: options.service) { worker, logger in
             worker.serveReasoner(with: try settings.makeBackend(logger: logger))
-            return [worker]
         }
     }
 }

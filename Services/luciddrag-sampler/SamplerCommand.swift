@@ -11,6 +11,6 @@ struct SamplerCommand: AsyncParsableCommand {
     @OptionGroup var options: ServiceOptions
 
     func run() async throws {
-        try await ServiceProcess.runWorker(.sampler, options: options)
+        try await ServiceProcess.runWorker(.sampler, options: options) { _, _ in }
     }
 }

@@ -25,13 +25,11 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration(service: "luciddrag")
         await ServiceProcess.run(label: "luciddrag.serve", configuration: configuration) { logger in
-            let services = try ServiceAssembly.embedded(
-                externalEndpoints: [configuration.bus] + bind, configuration: configuration, logger: logger
-            ).services
             // The embedded reasoner answers Reason with the built-in backend.
-            services.compactMap { $0 as? ServiceWorker }.first { $0.service == ServiceName.reasoner.rawValue }?
-                .serveReasoner(with: BuiltinBackend())
-            return services
+            try ServiceAssembly.embedded(
+                externalEndpoints: [configuration.bus] + bind, configuration: configuration, logger: logger,
+                handlers: [.reasoner: { worker, _, _ in worker.serveReasoner(with: BuiltinBackend()) }]
+            ).services
         }
     }
 }

@@ -17,10 +17,13 @@ public struct EmbeddedDeployment: Sendable {
     public let externalEndpoints: [String]
 }
 
+/// Registers a service's own methods on its worker; given by the executable that owns the service.
+public typealias ServiceHandlers = (ServiceWorker, Logger) throws -> Void
+
 /// Builds the services of each kind of LucidDrag process from one configuration.
 public enum ServiceAssembly {
     /// A worker for `service` connected to `endpoint`, its heartbeat, worker id and version taken
-    /// from `configuration`. It answers Health; later stages register the service's own methods.
+    /// from `configuration`. It answers Health; the caller registers the service's own methods.
     public static func worker(
         _ service: ServiceName, endpoint: String, workerID: String, configuration: ServiceConfiguration,
         logger: Logger
@@ -48,30 +51,38 @@ public enum ServiceAssembly {
     }
 
     /// The gateway process: the broker bound to `configuration.bus` and `extraEndpoints` plus a
-    /// private in-process endpoint, then the gateway's own worker on that one.
+    /// private in-process endpoint, then the gateway's own worker on that one, set up by `handlers`,
+    /// which get the private endpoint for the gateway's own calls to the other services.
     public static func gateway(
-        extraEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger
+        extraEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger,
+        handlers: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void
     ) throws -> [any LucidService] {
         let local = privateEndpoint()
         let broker = try broker(
             endpoints: [configuration.bus] + extraEndpoints + [local], configuration: configuration, logger: logger)
         let gateway = worker(.gateway, endpoint: local, workerID: configuration.workerID,
                              configuration: configuration, logger: logger)
+        try handlers(gateway, local, logger)
         return [broker, gateway]
     }
 
     /// All four services as threads of one process around a broker on a private inproc:// endpoint,
     /// also bound to `externalEndpoints` so that workers and clients outside can join.
-    /// `configuration.bus` is not used: pass it in `externalEndpoints` to bind it.
+    /// `configuration.bus` is not used: pass it in `externalEndpoints` to bind it. Each worker is set
+    /// up by its entry in `handlers` (a service without one answers only Health), which gets the
+    /// private endpoint for calls to the other services.
     public static func embedded(
-        externalEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger
+        externalEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger,
+        handlers: [ServiceName: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void] = [:]
     ) throws -> EmbeddedDeployment {
         let local = privateEndpoint()
         let broker = try broker(
             endpoints: [local] + externalEndpoints, configuration: configuration, logger: logger)
-        let workers = ServiceName.allCases.map { service in
-            worker(service, endpoint: local, workerID: "\(configuration.workerID)/\(service.shortName)",
-                   configuration: configuration, logger: logger)
+        let workers = try ServiceName.allCases.map { service in
+            let worker = worker(service, endpoint: local, workerID: "\(configuration.workerID)/\(service.shortName)",
+                                configuration: configuration, logger: logger)
+            try handlers[service]?(worker, local, logger)
+            return worker
         }
         return EmbeddedDeployment(
             services: [broker] + workers, localEndpoint: local,

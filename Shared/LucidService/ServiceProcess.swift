@@ -8,22 +8,31 @@ import LucidBus
 /// Runs the services of one process and exits: 0 after a shutdown signal, 1 when a service could
 /// not start or failed. (ArgumentParser exits 64 for a bad flag or environment value.)
 public enum ServiceProcess {
-    /// Runs a single worker of `service` (reasoner, sampler, discriminator executables).
+    /// Runs a single worker of `service` (reasoner, sampler, discriminator executables), its
+    /// methods registered by `handlers` (which may throw to refuse to start, e.g. missing weights).
     /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
-    public static func runWorker(_ service: ServiceName, options: ServiceOptions) async throws -> Never {
+    public static func runWorker(
+        _ service: ServiceName, options: ServiceOptions, handlers: ServiceHandlers
+    ) async throws -> Never {
         let configuration = try options.configuration(service: service.shortName)
         await run(label: "luciddrag.\(service.shortName)", configuration: configuration) { logger in
-            [ServiceAssembly.worker(service, endpoint: configuration.bus, workerID: configuration.workerID,
-                                    configuration: configuration, logger: logger)]
+            let worker = ServiceAssembly.worker(service, endpoint: configuration.bus, workerID: configuration.workerID,
+                                                configuration: configuration, logger: logger)
+            try handlers(worker, logger)
+            return [worker]
         }
     }
 
-    /// Runs the gateway: the broker on `--bus` and every `--bind`, and the gateway's own worker.
+    /// Runs the gateway: the broker on `--bus` and every `--bind`, and the gateway's own worker with
+    /// its methods registered by `handlers` (given the broker's private endpoint for its own calls).
     /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
-    public static func runGateway(options: GatewayOptions) async throws -> Never {
+    public static func runGateway(
+        options: GatewayOptions, handlers: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void
+    ) async throws -> Never {
         let configuration = try options.service.configuration(service: ServiceName.gateway.shortName)
         await run(label: "luciddrag.gateway", configuration: configuration) { logger in
-            try ServiceAssembly.gateway(extraEndpoints: options.bind, configuration: configuration, logger: logger)
+            try ServiceAssembly.gateway(extraEndpoints: options.bind, configuration: configuration, logger: logger,
+                                        handlers: handlers)
         }
     }
 
