@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LucidBus", targets: ["LucidBus"]),
         .library(name: "LucidTensor", targets: ["LucidTensor"]),
         .library(name: "LucidModels", targets: ["LucidModels"]),
+        .library(name: "LucidEditing", targets: ["LucidEditing"]),
         .library(name: "LucidImage", targets: ["LucidImage"]),
         .library(name: "LucidReasoning", targets: ["LucidReasoning"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
@@ -60,6 +61,9 @@ let package = Package(
         ),
         // Stable Diffusion 1.x on LucidTensor: module tree, safetensors, diffusers folders, CLIP, UNet, VAE, DDIM.
         .target(name: "LucidModels", dependencies: ["LucidTensor"], path: "Shared/LucidModels"),
+        // The drag-editing method (method.md §2): image↔latent, DDIM inversion with the memory bank, the
+        // editing energies, semantic and quality guidance, collaborative sampling, the inversion cache.
+        .target(name: "LucidEditing", dependencies: ["LucidModels", "LucidTensor", "LucidImage"], path: "Shared/LucidEditing"),
         // The engine benchmark (`luciddrag bench engine`): Swift rows, the PyTorch twin, the table.
         .target(name: "LucidBench", dependencies: ["LucidTensor", "LucidModels"], path: "Shared/LucidBench"),
 
@@ -85,6 +89,12 @@ let package = Package(
             name: "LucidReasonerService",
             dependencies: ["LucidReasoning", "LucidBus", "LucidService", "LucidProto", logging, argumentParser],
             path: "Shared/LucidReasonerService"
+        ),
+        // The sampler as a bus service: the Edit handler, its compute thread, quality guidance over the bus.
+        .target(
+            name: "LucidSamplerService",
+            dependencies: ["LucidEditing", "LucidModels", "LucidTensor", "LucidImage", "LucidBus", "LucidProto", logging],
+            path: "Shared/LucidSamplerService"
         ),
         // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
         .target(
@@ -113,7 +123,11 @@ let package = Package(
             path: "Services/luciddrag-reasoner"
         ),
         // A lucid.v1.Sampler worker process.
-        .executableTarget(name: "luciddrag-sampler", dependencies: ["LucidService", argumentParser], path: "Services/luciddrag-sampler"),
+        .executableTarget(
+            name: "luciddrag-sampler",
+            dependencies: ["LucidService", "LucidSamplerService", "LucidTensor", argumentParser],
+            path: "Services/luciddrag-sampler"
+        ),
         // A lucid.v1.Discriminator worker process.
         .executableTarget(
             name: "luciddrag-discriminator",
@@ -145,6 +159,12 @@ let package = Package(
         .testTarget(name: "LucidTensorTests", dependencies: ["LucidTensor"], path: "Tests/LucidTensorTests"),
         // Loading errors, tokenizer, scheduler and model parity against the PyTorch/diffusers fixtures.
         .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels"], path: "Tests/LucidModelsTests"),
+        // The drag edit on the demo model, its parts, and parity with the PyTorch twin of the guided loop.
+        .testTarget(name: "LucidEditingTests", dependencies: ["LucidEditing", "LucidModels", "LucidTensor", "LucidImage"],
+                    path: "Tests/LucidEditingTests"),
+        // The Sampler service behind a real broker: progress, results, the inversion cache, bad input, cancel.
+        .testTarget(name: "SamplerServiceTests", dependencies: ["LucidSamplerService", "LucidBus", "LucidImage", "LucidProto"],
+                    path: "Tests/SamplerServiceTests"),
         // Codecs on real files, decoding from the contract, resizing.
         .testTarget(name: "LucidImageTests", dependencies: ["LucidImage", "LucidProto"], path: "Tests/LucidImageTests"),
         // The built-in backend, input validation, and the OpenAI backend against a scripted HTTP server.

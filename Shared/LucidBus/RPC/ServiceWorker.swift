@@ -57,7 +57,10 @@ public final class ServiceWorker: @unchecked Sendable {
     public let service: String
     /// A name for logs and service lifecycles.
     public var name: String { service }
-    private let endpoint: String
+    /// Identifies this process in logs and Health replies.
+    public var workerID: String { configuration.workerID }
+    /// The broker this worker registers with.
+    public let endpoint: String
     private let context: ZMQContext
     private let configuration: Configuration
     private let logger: Logger

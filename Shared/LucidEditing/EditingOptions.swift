@@ -1,0 +1,96 @@
+/// The knobs of one drag edit (method.md §2), with the method's defaults. Setting a weight to 0
+/// switches its term off, which gives the ablations (no editing, semantic or quality guidance).
+
+/// Every weight, window and schedule of collaborative guidance sampling.
+public struct EditingOptions: Sendable, Equatable {
+    /// DDIM steps T.
+    public var steps = 50
+    /// Classifier-free guidance scale s.
+    public var guidanceScale: Float = 4
+    /// Seeds the regional-SDE and time-travel noise.
+    public var seed: UInt64 = 0
+    /// w_e: pull the target window's features towards the handle's original ones.
+    public var editWeight: Float = 4
+    /// w_c: keep the features outside the mask as they were.
+    public var contentWeight: Float = 6
+    /// w_i: push the vacated part of the handle window away from its original content.
+    public var inpaintWeight: Float = 0.2
+    /// λ, the energy scale.
+    public var energyScale: Float = 2000
+    /// The factor on the editing-guidance gradient (DiffEditor's 0.04).
+    public var stepFactor: Float = 0.04
+    /// w_sem: the source-to-target prompt direction inside the mask.
+    public var semanticWeight: Float = 1.5
+    /// w_q: classifier guidance by the fidelity discriminator.
+    public var qualityWeight: Float = 1e-3
+    /// Editing and semantic guidance on steps i < this (i = 0 is the noisiest).
+    public var guidanceSteps = 30
+    /// Guidance on every step below this, then on even steps only (DiffEditor's schedule).
+    public var denseGuidanceSteps = 10
+    /// Decoder self-attention also attends to the inversion's keys/values from this step on.
+    public var memoryBankFrom = 5
+    /// η of the regional SDE inside the mask (0 outside); 0 = deterministic DDIM.
+    public var sdeEta: Float = 0.4
+    /// The steps of the regional SDE, inclusive.
+    public var sdeSteps = 11...19
+    /// Re-noise and redo these steps (off unless `timeTravel`).
+    public var timeTravel = false
+    public var timeTravelSteps = [22, 24, 26, 28]
+    public var timeTravelRepeats = 3
+    /// Side of the square handle/target windows at feature resolution (odd).
+    public var window = 3
+    /// The decoder (up) blocks whose outputs are the guidance features.
+    public var featureBlocks = [1, 2]
+    /// Feature resolution = working image / this (image/4, as SD-1.x's 2× latent resolution).
+    public var featureStride = 4
+    /// The prompt of the DDIM inversion; nil = the intention's source prompt.
+    public var inversionPrompt: String?
+    /// A preview every k sampling steps; 0 = none.
+    public var previewEvery = 10
+    /// The longer side of the working image; nil = the model's native size.
+    public var workingSide: Int?
+
+    public init() {}
+
+    /// Whether step `i` gets editing (and semantic) guidance.
+    public func isGuidanceStep(_ i: Int) -> Bool {
+        i < guidanceSteps && (i < denseGuidanceSteps || i % 2 == 0)
+    }
+
+    /// η at step `i` inside the mask.
+    public func eta(atStep i: Int) -> Float {
+        sdeSteps.contains(i) ? sdeEta : 0
+    }
+
+    /// How often step `i` is redone by time travel.
+    public func travelRepeats(atStep i: Int) -> Int {
+        timeTravel && timeTravelSteps.contains(i) ? timeTravelRepeats : 0
+    }
+
+    /// Whether the editing energies contribute at all.
+    public var hasEditingGuidance: Bool {
+        energyScale != 0 && stepFactor != 0 && (editWeight != 0 || contentWeight != 0 || inpaintWeight != 0)
+    }
+
+    /// Checks ranges; the message names the option and what it takes.
+    public func validate() throws {
+        func check(_ condition: Bool, _ message: String) throws {
+            if !condition { throw EditingError.invalidOption(message) }
+        }
+        try check((1...1000).contains(steps), "steps must be in 1...1000, got \(steps)")
+        let weights: [(String, Float)] = [
+            ("guidance_scale", guidanceScale), ("edit_weight", editWeight), ("content_weight", contentWeight),
+            ("inpaint_weight", inpaintWeight), ("energy_scale", energyScale), ("step_factor", stepFactor),
+            ("semantic_weight", semanticWeight), ("quality_weight", qualityWeight), ("sde_eta", sdeEta),
+        ]
+        for (name, value) in weights {
+            try check(value.isFinite, "\(name) must be finite, got \(value)")
+        }
+        try check(sdeEta >= 0 && sdeEta <= 1, "sde_eta must be in [0, 1], got \(sdeEta)")
+        try check(window >= 1 && window % 2 == 1 && window <= 15, "window must be odd and in 1...15, got \(window)")
+        try check(!featureBlocks.isEmpty, "feature_blocks must name at least one decoder block")
+        try check([1, 2, 4, 8, 16].contains(featureStride), "feature_stride must be 1, 2, 4, 8 or 16, got \(featureStride)")
+        try check((0...20).contains(timeTravelRepeats), "time_travel_repeats must be in 0...20, got \(timeTravelRepeats)")
+        if let side = workingSide { try check((16...2048).contains(side), "working_side must be in 16...2048, got \(side)") }
+    }
+}
