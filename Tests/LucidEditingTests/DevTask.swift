@@ -2,6 +2,7 @@
 import Foundation
 import LucidEditing
 import LucidImage
+import LucidTensor
 
 enum Repository {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -47,4 +48,16 @@ func psnr(_ a: RasterImage, _ b: RasterImage, where inside: (Int, Int) -> Bool) 
     }
     guard count > 0, total > 0 else { return .infinity }
     return 10 * log10(255 * 255 / (total / Double(count)))
+}
+
+/// The parity metric of the model tests: max |actual − expected| / max |expected|.
+func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
+    guard actual.shape == expected.shape else { return .infinity }
+    let a = actual.scalars, e = expected.scalars
+    var maxDiff: Float = 0, maxRef: Float = 0
+    for i in 0..<a.count {
+        maxDiff = max(maxDiff, abs(a[i] - e[i]))
+        maxRef = max(maxRef, abs(e[i]))
+    }
+    return maxRef > 0 ? maxDiff / maxRef : maxDiff
 }
