@@ -144,7 +144,7 @@ let package = Package(
         // MARK: Tests
 
         // What the tests that start real processes share: child processes with logs, free TCP ports.
-        .target(name: "LucidTestSupport", path: "Tests/LucidTestSupport"),
+        .target(name: "LucidTestSupport", dependencies: ["LucidImage"], path: "Tests/LucidTestSupport"),
         // The bus with real sockets on inproc://, ipc:// and tcp://.
         .testTarget(name: "LucidBusTests", dependencies: ["LucidBus", "LucidProto"], path: "Tests/LucidBusTests"),
         // Service configuration and lifecycle, in process.
@@ -152,7 +152,7 @@ let package = Package(
         // Real service processes on real sockets, and the C client of the contract.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LucidService", "LucidBus", "LucidProto", "LucidTestSupport", swiftProtobuf],
+            dependencies: ["LucidService", "LucidBus", "LucidProto", "LucidImage", "LucidTestSupport", swiftProtobuf],
             path: "Tests/IntegrationTests"
         ),
         // Forward values and finite-difference gradient checks of every tensor op.
@@ -160,7 +160,8 @@ let package = Package(
         // Loading errors, tokenizer, scheduler and model parity against the PyTorch/diffusers fixtures.
         .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels"], path: "Tests/LucidModelsTests"),
         // The drag edit on the demo model, its parts, and parity with the PyTorch twin of the guided loop.
-        .testTarget(name: "LucidEditingTests", dependencies: ["LucidEditing", "LucidModels", "LucidTensor", "LucidImage"],
+        .testTarget(name: "LucidEditingTests",
+                    dependencies: ["LucidEditing", "LucidModels", "LucidTensor", "LucidImage", "LucidTestSupport"],
                     path: "Tests/LucidEditingTests"),
         // The Sampler service behind a real broker: progress, results, the inversion cache, bad input, cancel.
         .testTarget(name: "SamplerServiceTests", dependencies: ["LucidSamplerService", "LucidBus", "LucidImage", "LucidProto"],

@@ -2,6 +2,7 @@
 import Foundation
 import LucidEditing
 import LucidImage
+import LucidTestSupport
 import LucidTensor
 
 enum Repository {
@@ -32,22 +33,6 @@ struct DevTask {
         caption = json["caption"] as! String
         captionAfter = ((json["acceptable"] as! [[String: Any]])[0]["caption_after"] as! String)
     }
-}
-
-/// PSNR in dB between two RGB images of one size over the pixels where `inside(x, y)` holds.
-func psnr(_ a: RasterImage, _ b: RasterImage, where inside: (Int, Int) -> Bool) -> Double {
-    var total = 0.0, count = 0
-    for y in 0..<a.height {
-        for x in 0..<a.width where inside(x, y) {
-            for c in 0..<3 {
-                let d = Double(a[x, y, c]) - Double(b[x, y, c])
-                total += d * d
-                count += 1
-            }
-        }
-    }
-    guard count > 0, total > 0 else { return .infinity }
-    return 10 * log10(255 * 255 / (total / Double(count)))
 }
 
 /// The parity metric of the model tests: max |actual − expected| / max |expected|.

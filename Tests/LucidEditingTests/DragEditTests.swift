@@ -4,6 +4,7 @@
 import Foundation
 import LucidEditing
 import LucidImage
+import LucidTestSupport
 import LucidModels
 import XCTest
 
