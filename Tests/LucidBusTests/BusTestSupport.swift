@@ -34,12 +34,13 @@ func makeBroker(_ endpoint: String, _ configure: (inout MajordomoBroker.Configur
 }
 
 /// An echo worker: "Echo" returns its lucid.v1.Status request with `message` prefixed by the
-/// worker id, "Fail" throws the code named in the request, "Sleep" sleeps `code` × 10 ms.
-func makeEchoWorker(_ endpoint: String, id: String, concurrency: Int = 1) throws -> ServiceWorker {
+/// worker id. Health reports `model`.
+func makeEchoWorker(_ endpoint: String, id: String, concurrency: Int = 1, model: String? = nil) throws -> ServiceWorker {
     let configuration = ServiceWorker.Configuration(
         concurrency: concurrency,
         worker: MajordomoWorker.Configuration(heartbeat: fastHeartbeat, reconnectDelay: .milliseconds(100)),
-        workerID: id)
+        workerID: id,
+        model: model)
     let worker = ServiceWorker(service: echoService, endpoint: endpoint, configuration: configuration, logger: testLogger(id))
     worker.register(method: "Echo") { (request: Lucid_V1_Status, _) in
         var reply = request
@@ -84,16 +85,7 @@ final class RawPeer: @unchecked Sendable {
 
     /// The next message within `timeout`, or nil.
     func receive(timeout: Duration = .seconds(5)) async throws -> Frames? {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { [socket] in
-                do {
-                    let readable = try pollReadable([.socket(socket)], timeoutMilliseconds: timeout.milliseconds)
-                    continuation.resume(returning: readable[0] ? try socket.receive() : nil)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await receiveMessage(from: socket, timeout: timeout)
     }
 
     /// The next message that is not a worker HEARTBEAT, within `timeout`.
@@ -108,4 +100,32 @@ final class RawPeer: @unchecked Sendable {
     }
 
     deinit { socket.close() }
+}
+
+/// The next message on `socket` within `timeout`, or nil; polled on a helper thread, never on the
+/// cooperative pool.
+func receiveMessage(from socket: ZMQSocket, timeout: Duration = .seconds(5)) async throws -> Frames? {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            do {
+                let readable = try pollReadable([.socket(socket)], timeoutMilliseconds: timeout.milliseconds)
+                continuation.resume(returning: readable[0] ? try socket.receive() : nil)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
+
+/// The first `count` workers that send READY to the fake broker `router`: socket identity → service.
+func readyWorkers(at router: ZMQSocket, count: Int) async throws -> [Data: String] {
+    var registered: [Data: String] = [:]
+    while registered.count < count {
+        let message = try await receiveMessage(from: router)
+        let frames = try XCTUnwrap(message, "only \(registered.count) of \(count) workers registered")
+        if frames.count == 4, Array(frames[1...2]) == [MajordomoProtocol.workerHeader, Data([0x01])] {
+            registered[frames[0]] = String(decoding: frames[3], as: UTF8.self)
+        }
+    }
+    return registered
 }

@@ -50,9 +50,10 @@ final class MalformedInputTests: XCTestCase {
         let router = try ZMQContext.shared.socket(.router)
         let endpoint = try router.bind(TestEndpoint.tcp)
         let worker = try makeEchoWorker(endpoint, id: "w")
-        let ready = try await Self.receive(router)
-        XCTAssertEqual(Array(ready.dropFirst()), MajordomoProtocol.workerReady(service: echoService))
-        let identity = ready[0]
+        // Two READYs, in either order: the service's socket and its control worker's.
+        let registered = try await readyWorkers(at: router, count: 2)
+        XCTAssertEqual(Set(registered.values), [echoService, ControlService.name(of: echoService)])
+        let identity = try XCTUnwrap(registered.first { $0.value == echoService }?.key)
         for junk: Frames in [[Data("nope".utf8)], [MajordomoProtocol.workerHeader, Data([0x42])],
                              [MajordomoProtocol.workerHeader, Data([0x02]), Data([9])]] {
             try router.send([identity] + junk)
@@ -74,14 +75,7 @@ final class MalformedInputTests: XCTestCase {
     }
 
     private static func receive(_ socket: ZMQSocket) async throws -> Frames {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                do {
-                    let readable = try pollReadable([.socket(socket)], timeoutMilliseconds: 10_000)
-                    guard readable[0], let frames = try socket.receive() else { throw BusError.closed }
-                    continuation.resume(returning: frames)
-                } catch { continuation.resume(throwing: error) }
-            }
-        }
+        guard let frames = try await receiveMessage(from: socket, timeout: .seconds(10)) else { throw BusError.closed }
+        return frames
     }
 }
