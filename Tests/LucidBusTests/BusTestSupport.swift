@@ -117,15 +117,27 @@ func receiveMessage(from socket: ZMQSocket, timeout: Duration = .seconds(5)) asy
     }
 }
 
-/// The first `count` workers that send READY to the fake broker `router`: socket identity → service.
-func readyWorkers(at router: ZMQSocket, count: Int) async throws -> [Data: String] {
-    var registered: [Data: String] = [:]
-    while registered.count < count {
-        let message = try await receiveMessage(from: router)
-        let frames = try XCTUnwrap(message, "only \(registered.count) of \(count) workers registered")
-        if frames.count == 4, Array(frames[1...2]) == [MajordomoProtocol.workerHeader, Data([0x01])] {
-            registered[frames[0]] = String(decoding: frames[3], as: UTF8.self)
+/// A fake broker (a ROUTER on tcp://) and an echo worker "w" connected to it, once both of the
+/// worker's sockets have sent READY: the service's and its control worker's, by socket identity.
+struct FakeBroker {
+    let router: ZMQSocket
+    let worker: ServiceWorker
+    let serviceSocket: Data
+    let controlSocket: Data
+
+    init() async throws {
+        router = try ZMQContext.shared.socket(.router)
+        worker = try makeEchoWorker(try router.bind(TestEndpoint.tcp), id: "w")
+        var registered: [String: Data] = [:]
+        while registered.count < 2 {
+            let message = try await receiveMessage(from: router)
+            let frames = try XCTUnwrap(message, "the worker registered only \(registered.keys.sorted())")
+            if frames.count == 4, Array(frames[1...2]) == [MajordomoProtocol.workerHeader, Data([0x01])] {
+                registered[String(decoding: frames[3], as: UTF8.self)] = frames[0]
+            }
         }
+        XCTAssertEqual(Set(registered.keys), [echoService, ControlService.name(of: echoService)])
+        serviceSocket = try XCTUnwrap(registered[echoService])
+        controlSocket = try XCTUnwrap(registered[ControlService.name(of: echoService)])
     }
-    return registered
 }

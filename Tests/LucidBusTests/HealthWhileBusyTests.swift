@@ -103,20 +103,14 @@ final class HealthWhileBusyTests: XCTestCase {
     }
 
     func testShuttingAWorkerDownDeregistersItsControlWorker() async throws {
-        // A fake broker: the ROUTER the worker's sockets connect to.
-        let router = try ZMQContext.shared.socket(.router)
-        let endpoint = try router.bind(TestEndpoint.tcp)
-        let worker = try makeEchoWorker(endpoint, id: "w")
-        let registered = try await readyWorkers(at: router, count: 2)
-        XCTAssertEqual(Set(registered.values), [echoService, ControlService.name(of: echoService)])
-
-        await worker.shutdown()
+        let fake = try await FakeBroker()
+        await fake.worker.shutdown()
         var disconnected = Set<Data>()
-        while disconnected.count < 2, let frames = try await receiveMessage(from: router, timeout: .seconds(2)) {
+        while disconnected.count < 2, let frames = try await receiveMessage(from: fake.router, timeout: .seconds(2)) {
             if Array(frames.dropFirst()) == MajordomoProtocol.workerSignal(.disconnect) { disconnected.insert(frames[0]) }
         }
-        XCTAssertEqual(disconnected, Set(registered.keys))
-        router.close()
+        XCTAssertEqual(disconnected, [fake.serviceSocket, fake.controlSocket])
+        fake.router.close()
     }
 
     // MARK: Raw MDP helpers

@@ -47,13 +47,8 @@ final class MalformedInputTests: XCTestCase {
 
     func testAWorkerIgnoresMalformedMessagesFromItsBroker() async throws {
         // A fake broker: a ROUTER the worker connects to; it sends junk, then a real request.
-        let router = try ZMQContext.shared.socket(.router)
-        let endpoint = try router.bind(TestEndpoint.tcp)
-        let worker = try makeEchoWorker(endpoint, id: "w")
-        // Two READYs, in either order: the service's socket and its control worker's.
-        let registered = try await readyWorkers(at: router, count: 2)
-        XCTAssertEqual(Set(registered.values), [echoService, ControlService.name(of: echoService)])
-        let identity = try XCTUnwrap(registered.first { $0.value == echoService }?.key)
+        let fake = try await FakeBroker()
+        let (router, worker, identity) = (fake.router, fake.worker, fake.serviceSocket)
         for junk: Frames in [[Data("nope".utf8)], [MajordomoProtocol.workerHeader, Data([0x42])],
                              [MajordomoProtocol.workerHeader, Data([0x02]), Data([9])]] {
             try router.send([identity] + junk)
