@@ -17,7 +17,6 @@ let package = Package(
         .library(name: "LucidModels", targets: ["LucidModels"]),
         .library(name: "LucidImage", targets: ["LucidImage"]),
         .library(name: "LucidReasoning", targets: ["LucidReasoning"]),
-        .library(name: "LucidDiscriminatorService", targets: ["LucidDiscriminatorService"]),
         .executable(name: "luciddrag", targets: ["luciddrag"]),
         .executable(name: "luciddrag-gateway", targets: ["luciddrag-gateway"]),
         .executable(name: "luciddrag-reasoner", targets: ["luciddrag-reasoner"]),

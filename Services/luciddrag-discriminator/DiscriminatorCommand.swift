@@ -25,6 +25,7 @@ struct DiscriminatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Setting the engine's count also sets OpenBLAS's, whose own default need not match it.
         Engine.threads = threads ?? Engine.threads
         try await ServiceProcess.runModelWorker(.discriminator, options: options) { logger in
             let scorer = try DiscriminatorScorer(folder: ModelLocation.resolve(flag: model))

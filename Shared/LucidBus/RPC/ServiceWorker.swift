@@ -94,7 +94,7 @@ public final class ServiceWorker: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "service"] = "\(service)"
         self.logger = logger
-        register(method: ControlService.method) { [weak self] (_: Lucid_V1_HealthRequest, _) in
+        register(method: "Health") { [weak self] (_: Lucid_V1_HealthRequest, _) in
             guard let self else { throw CancellationError() }
             return self.health()
         }
@@ -151,7 +151,8 @@ public final class ServiceWorker: @unchecked Sendable {
     }
 
     /// Deregisters every socket, the control worker's included (DISCONNECT, so the broker re-queues
-    /// requests in progress to other workers), closes the sockets, then cancels the handlers still running (their replies go nowhere).
+    /// requests in progress to other workers), closes the sockets, then cancels the handlers still
+    /// running (their replies go nowhere).
     public func shutdown() async {
         let stopping = lock.withLock {
             defer { workers = [] }
