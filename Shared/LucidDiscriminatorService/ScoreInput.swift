@@ -66,7 +66,8 @@ struct ScoreInput {
         let tensor = Tensor(shape: shape) { values in
             message.data.withUnsafeBytes { bytes in
                 for i in 0..<count {
-                    let value = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    let bits = bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
+                    let value = Float(bitPattern: UInt32(littleEndian: bits))
                     if firstNonFinite == nil && !value.isFinite { firstNonFinite = i }
                     values[i] = value
                 }

@@ -195,8 +195,8 @@ public final class ServiceWorker: @unchecked Sendable {
             return
         }
         if control && envelope.method != ControlService.method {
-            context.finish(.failure(requestID: envelope.requestID, code: .unimplemented,
-                                    message: "\(ControlService.name(of: service)) serves only \(ControlService.method); call \(service)"))
+            let message = "\(ControlService.name(of: service)) serves only \(ControlService.method); call \(service)"
+            context.finish(.failure(requestID: envelope.requestID, code: .unimplemented, message: message))
             return
         }
         lock.lock()
