@@ -103,6 +103,15 @@ let package = Package(
             path: "Shared/LucidReasoningBench"
         ),
 
+        // MARK: The discriminator
+
+        // The discriminator as a bus service: Score checked, run on its own thread, answered with the model identity.
+        .target(
+            name: "LucidDiscriminatorService",
+            dependencies: ["LucidBus", "LucidProto", "LucidModels", "LucidTensor", logging],
+            path: "Shared/LucidDiscriminatorService"
+        ),
+
         // MARK: Executables
 
         // The command-line client: embedded serving, client calls, benchmarks.
@@ -131,7 +140,7 @@ let package = Package(
         // A lucid.v1.Discriminator worker process.
         .executableTarget(
             name: "luciddrag-discriminator",
-            dependencies: ["LucidService", argumentParser],
+            dependencies: ["LucidService", "LucidDiscriminatorService", "LucidTensor", argumentParser],
             path: "Services/luciddrag-discriminator"
         ),
         // A worker that echoes or sleeps on demand, for tests that kill worker processes mid-request.
@@ -182,6 +191,12 @@ let package = Package(
                 argumentParser, logging,
             ],
             path: "Tests/ReasonerServiceTests"
+        ),
+        // The discriminator service behind a real broker: parity with the demo model's goldens, bad requests.
+        .testTarget(
+            name: "DiscriminatorServiceTests",
+            dependencies: ["LucidDiscriminatorService", "LucidModels", "LucidTensor", "LucidBus", "LucidProto"],
+            path: "Tests/DiscriminatorServiceTests"
         ),
         // The reasoner benchmark's scoring on small task folders.
         .testTarget(

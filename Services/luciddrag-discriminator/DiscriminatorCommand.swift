@@ -1,7 +1,10 @@
-// luciddrag-discriminator: a worker of lucid.v1.Discriminator, which scores latents for the
-// sampler's guidance (Score comes with a later stage; until then it answers Health).
+// luciddrag-discriminator: a worker of lucid.v1.Discriminator, which scores noisy latents for the
+// sampler's quality guidance with the discriminator of a model folder.
 import ArgumentParser
+import Foundation
+import LucidDiscriminatorService
 import LucidService
+import LucidTensor
 
 @main
 struct DiscriminatorCommand: AsyncParsableCommand {
@@ -11,7 +14,25 @@ struct DiscriminatorCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @Option(help: "Model folder (a diffusers folder with discriminator/, or a discriminator folder). Env: LUCID_MODEL. Default: the shipped Models/demo-world.")
+    var model: String?
+
+    @Option(help: "OpenBLAS and engine threads. Env: LUCID_THREADS. Default: all cores (\(ProcessInfo.processInfo.activeProcessorCount) here).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    }
+
     func run() async throws {
-        try await ServiceProcess.runWorker(.discriminator, options: options) { _, _ in }
+        // Setting the engine's count also sets OpenBLAS's, whose own default need not match it.
+        Engine.threads = threads ?? Engine.threads
+        try await ServiceProcess.runModelWorker(.discriminator, options: options) { logger in
+            let scorer = try DiscriminatorScorer(folder: ModelLocation.resolve(flag: model))
+            logger.info("discriminator loaded", metadata: [
+                "model": "\(scorer.identity)", "threads": "\(Engine.threads)",
+            ])
+            return (model: scorer.identity.description, handlers: { $0.serveDiscriminator(scorer) })
+        }
     }
 }

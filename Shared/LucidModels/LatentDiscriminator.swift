@@ -95,8 +95,8 @@ public final class LatentDiscriminator: Module {
         return DiscriminatorScore(logits: logits, logProbabilities: logits.map(Self.logSigmoid), gradient: gradient)
     }
 
-    /// `log σ(x)` without overflow.
-    static func logSigmoid(_ x: Float) -> Float {
+    /// `log σ(x)` without overflow: `log D` from a logit.
+    public static func logSigmoid(_ x: Float) -> Float {
         x >= 0 ? -Foundation.log1p(Foundation.exp(-x)) : x - Foundation.log1p(Foundation.exp(x))
     }
 }

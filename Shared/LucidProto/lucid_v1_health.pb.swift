@@ -49,10 +49,12 @@ public nonisolated struct Lucid_V1_HealthResponse: Sendable {
 
   public var uptimeSeconds: Double = 0
 
-  /// the weights a model service serves: "<folder name>@<sha-256 prefix of its weights>"
+  /// The weights a model service serves: "<folder name>@<16 hex digits>", the digits a 64-bit FNV-1a
+  /// hash of every *.safetensors file under the folder in byte order of their relative paths, each
+  /// file's relative path then its bytes (LucidModels.ModelIdentity). Empty for services without a model.
   public var model: String = String()
 
-  /// requests in progress at the time of the answer
+  /// requests in progress at the time of the answer, not counting this one
   public var busy: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

@@ -23,10 +23,11 @@ public typealias ServiceHandlers = (ServiceWorker, Logger) throws -> Void
 /// Builds the services of each kind of LucidDrag process from one configuration.
 public enum ServiceAssembly {
     /// A worker for `service` connected to `endpoint`, its heartbeat, worker id and version taken
-    /// from `configuration`. It answers Health; the caller registers the service's own methods.
+    /// from `configuration`. It answers Health, reporting `model` (the identity of the weights a
+    /// model service serves); the caller registers the service's own methods.
     public static func worker(
         _ service: ServiceName, endpoint: String, workerID: String, configuration: ServiceConfiguration,
-        logger: Logger
+        model: String? = nil, logger: Logger
     ) -> ServiceWorker {
         ServiceWorker(
             service: service.rawValue,
@@ -35,7 +36,8 @@ public enum ServiceAssembly {
                 concurrency: 1,
                 worker: .init(heartbeat: configuration.heartbeat),
                 version: LucidVersion.current,
-                workerID: workerID),
+                workerID: workerID,
+                model: model),
             logger: logger)
     }
 

@@ -12,13 +12,27 @@ public enum ServiceProcess {
     /// methods registered by `handlers` (which may throw to refuse to start, e.g. missing weights).
     /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
     public static func runWorker(
-        _ service: ServiceName, options: ServiceOptions, handlers: ServiceHandlers
+        _ service: ServiceName, options: ServiceOptions, handlers: @escaping ServiceHandlers
+    ) async throws -> Never {
+        try await runModelWorker(service, options: options) { logger in
+            (model: nil, handlers: { worker in try handlers(worker, logger) })
+        }
+    }
+
+    /// Runs a single worker of a service that serves weights (sampler, discriminator): `load` reads
+    /// them once logging is set up (throwing refuses to start, e.g. for a missing or damaged folder)
+    /// and gives their identity, which Health reports, and the handlers that serve them.
+    /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
+    public static func runModelWorker(
+        _ service: ServiceName, options: ServiceOptions,
+        load: (Logger) throws -> (model: String?, handlers: (ServiceWorker) throws -> Void)
     ) async throws -> Never {
         let configuration = try options.configuration(service: service.shortName)
         await run(label: "luciddrag.\(service.shortName)", configuration: configuration) { logger in
+            let (model, handlers) = try load(logger)
             let worker = ServiceAssembly.worker(service, endpoint: configuration.bus, workerID: configuration.workerID,
-                                                configuration: configuration, logger: logger)
-            try handlers(worker, logger)
+                                                configuration: configuration, model: model, logger: logger)
+            try handlers(worker)
             return [worker]
         }
     }

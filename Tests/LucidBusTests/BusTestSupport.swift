@@ -34,12 +34,13 @@ func makeBroker(_ endpoint: String, _ configure: (inout MajordomoBroker.Configur
 }
 
 /// An echo worker: "Echo" returns its lucid.v1.Status request with `message` prefixed by the
-/// worker id, "Fail" throws the code named in the request, "Sleep" sleeps `code` × 10 ms.
-func makeEchoWorker(_ endpoint: String, id: String, concurrency: Int = 1) throws -> ServiceWorker {
+/// worker id. Health reports `model`.
+func makeEchoWorker(_ endpoint: String, id: String, concurrency: Int = 1, model: String? = nil) throws -> ServiceWorker {
     let configuration = ServiceWorker.Configuration(
         concurrency: concurrency,
         worker: MajordomoWorker.Configuration(heartbeat: fastHeartbeat, reconnectDelay: .milliseconds(100)),
-        workerID: id)
+        workerID: id,
+        model: model)
     let worker = ServiceWorker(service: echoService, endpoint: endpoint, configuration: configuration, logger: testLogger(id))
     worker.register(method: "Echo") { (request: Lucid_V1_Status, _) in
         var reply = request
@@ -84,16 +85,7 @@ final class RawPeer: @unchecked Sendable {
 
     /// The next message within `timeout`, or nil.
     func receive(timeout: Duration = .seconds(5)) async throws -> Frames? {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { [socket] in
-                do {
-                    let readable = try pollReadable([.socket(socket)], timeoutMilliseconds: timeout.milliseconds)
-                    continuation.resume(returning: readable[0] ? try socket.receive() : nil)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await receiveMessage(from: socket, timeout: timeout)
     }
 
     /// The next message that is not a worker HEARTBEAT, within `timeout`.
@@ -108,4 +100,44 @@ final class RawPeer: @unchecked Sendable {
     }
 
     deinit { socket.close() }
+}
+
+/// The next message on `socket` within `timeout`, or nil; polled on a helper thread, never on the
+/// cooperative pool.
+func receiveMessage(from socket: ZMQSocket, timeout: Duration = .seconds(5)) async throws -> Frames? {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            do {
+                let readable = try pollReadable([.socket(socket)], timeoutMilliseconds: timeout.milliseconds)
+                continuation.resume(returning: readable[0] ? try socket.receive() : nil)
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
+
+/// A fake broker (a ROUTER on tcp://) and an echo worker "w" connected to it, once both of the
+/// worker's sockets have sent READY: the service's and its control worker's, by socket identity.
+struct FakeBroker {
+    let router: ZMQSocket
+    let worker: ServiceWorker
+    let serviceSocket: Data
+    let controlSocket: Data
+
+    init() async throws {
+        router = try ZMQContext.shared.socket(.router)
+        worker = try makeEchoWorker(try router.bind(TestEndpoint.tcp), id: "w")
+        var registered: [String: Data] = [:]
+        while registered.count < 2 {
+            let message = try await receiveMessage(from: router)
+            let frames = try XCTUnwrap(message, "the worker registered only \(registered.keys.sorted())")
+            if frames.count == 4, Array(frames[1...2]) == [MajordomoProtocol.workerHeader, Data([0x01])] {
+                registered[String(decoding: frames[3], as: UTF8.self)] = frames[0]
+            }
+        }
+        XCTAssertEqual(Set(registered.keys), [echoService, ControlService.name(of: echoService)])
+        serviceSocket = try XCTUnwrap(registered[echoService])
+        controlSocket = try XCTUnwrap(registered[ControlService.name(of: echoService)])
+    }
 }

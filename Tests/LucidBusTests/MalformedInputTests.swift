@@ -47,12 +47,8 @@ final class MalformedInputTests: XCTestCase {
 
     func testAWorkerIgnoresMalformedMessagesFromItsBroker() async throws {
         // A fake broker: a ROUTER the worker connects to; it sends junk, then a real request.
-        let router = try ZMQContext.shared.socket(.router)
-        let endpoint = try router.bind(TestEndpoint.tcp)
-        let worker = try makeEchoWorker(endpoint, id: "w")
-        let ready = try await Self.receive(router)
-        XCTAssertEqual(Array(ready.dropFirst()), MajordomoProtocol.workerReady(service: echoService))
-        let identity = ready[0]
+        let fake = try await FakeBroker()
+        let (router, worker, identity) = (fake.router, fake.worker, fake.serviceSocket)
         for junk: Frames in [[Data("nope".utf8)], [MajordomoProtocol.workerHeader, Data([0x42])],
                              [MajordomoProtocol.workerHeader, Data([0x02]), Data([9])]] {
             try router.send([identity] + junk)
@@ -74,14 +70,7 @@ final class MalformedInputTests: XCTestCase {
     }
 
     private static func receive(_ socket: ZMQSocket) async throws -> Frames {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                do {
-                    let readable = try pollReadable([.socket(socket)], timeoutMilliseconds: 10_000)
-                    guard readable[0], let frames = try socket.receive() else { throw BusError.closed }
-                    continuation.resume(returning: frames)
-                } catch { continuation.resume(throwing: error) }
-            }
-        }
+        guard let frames = try await receiveMessage(from: socket, timeout: .seconds(10)) else { throw BusError.closed }
+        return frames
     }
 }

@@ -1,4 +1,4 @@
-// The broker reads request id, deadline and cancel off the wire exactly as swift-protobuf wrote them.
+// The broker reads method, request id, deadline and cancel off the wire exactly as swift-protobuf wrote them.
 
 import Foundation
 import LucidProto
@@ -15,6 +15,7 @@ final class RequestMetadataTests: XCTestCase {
         envelope.payload = Data(repeating: 0xAB, count: 70_000)
         envelope.cancel = true
         let metadata = RequestMetadata(body: [try envelope.serializedData()])
+        XCTAssertEqual(metadata.method, "Edit")
         XCTAssertEqual(metadata.requestID, "req-ü-1")
         XCTAssertEqual(metadata.deadlineUnixMilliseconds, 1_900_000_000_123)
         XCTAssertTrue(metadata.isCancel)
@@ -24,6 +25,7 @@ final class RequestMetadataTests: XCTestCase {
         for body: Frames in [[Data([0xFF, 0xFF, 0xFF])], [Data("hello".utf8)], [Data([0x12, 0x05, 0x61])],
                              [Data(), Data()], []] {
             let metadata = RequestMetadata(body: body)
+            XCTAssertEqual(metadata.method, "", "\(body)")
             XCTAssertEqual(metadata.requestID, "", "\(body)")
             XCTAssertEqual(metadata.deadlineUnixMilliseconds, 0)
             XCTAssertFalse(metadata.isCancel)

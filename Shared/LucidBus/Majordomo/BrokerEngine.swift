@@ -1,6 +1,7 @@
 // The broker's routing loop (runs on the broker's SocketLoop thread): a table of services, each a
 // queue of requests and a queue of idle workers, and a table of workers by socket identity.
-// Heartbeats, expiry, retries and deadlines are a few lines each in `tick`.
+// Heartbeats, expiry, retries and deadlines are a few lines each in `tick`; a service's control
+// worker takes the Health requests its busy workers cannot (`takeQueuedHealth`).
 
 import Foundation
 import Logging
@@ -51,9 +52,12 @@ private final class WorkerRecord {
 
 /// One service: its waiting requests and idle workers (both FIFO).
 private final class ServiceRecord {
+    let name: String
     var requests: [PendingRequest] = []
     var idleWorkers: [WorkerRecord] = []
     var workerCount = 0
+
+    init(name: String) { self.name = name }
 }
 
 /// The broker state machine. Only ever touched on the broker thread.
@@ -152,10 +156,7 @@ final class BrokerEngine: SocketLoopHandler {
         if let deadline = request.deadline, deadline <= now {
             return fail(request, .deadlineExceeded, "deadline passed before the broker received the request")
         }
-        let record = services[service] ?? ServiceRecord()
-        services[service] = record
-        record.requests.append(request)
-        dispatch(record)
+        enqueue(request)
     }
 
     private func routeWorker(_ frames: Frames, now: ContinuousClock.Instant) {
@@ -199,8 +200,7 @@ final class BrokerEngine: SocketLoopHandler {
     private func register(identity: Data, service name: String, now: ContinuousClock.Instant) {
         let worker = WorkerRecord(identity: identity, service: name, expiry: now + configuration.heartbeat.expiry)
         workers[identity] = worker
-        let service = services[name] ?? ServiceRecord()
-        services[name] = service
+        let service = record(named: name)
         service.workerCount += 1
         service.idleWorkers.append(worker)
         logger.debug("worker ready", metadata: ["worker": "\(identity.hex)", "service": "\(name)", "workers": "\(service.workerCount)"])
@@ -240,7 +240,31 @@ final class BrokerEngine: SocketLoopHandler {
         send([client, MajordomoProtocol.clientHeader, command.frame, Data(request.service.utf8)] + body)
     }
 
+    /// The record of service `name`, created when it has none.
+    private func record(named name: String) -> ServiceRecord {
+        if let service = services[name] { return service }
+        let service = ServiceRecord(name: name)
+        services[name] = service
+        return service
+    }
+
+    /// Queues `request` for its service (at the head when it is being retried) and dispatches; a
+    /// Health request the service's workers cannot take now goes to its control worker if one is idle.
+    private func enqueue(_ request: PendingRequest, retry: Bool = false) {
+        let service = record(named: request.service)
+        if retry {
+            service.requests.insert(request, at: 0)
+        } else {
+            service.requests.append(request)
+        }
+        dispatch(service)
+        if request.metadata.method == ControlService.method, let control = services[ControlService.name(of: request.service)] {
+            dispatch(control)
+        }
+    }
+
     private func dispatch(_ service: ServiceRecord) {
+        takeQueuedHealth(into: service)
         let now = ContinuousClock.now
         while !service.idleWorkers.isEmpty, !service.requests.isEmpty {
             let request = service.requests.removeFirst()
@@ -254,6 +278,18 @@ final class BrokerEngine: SocketLoopHandler {
             if !request.metadata.requestID.isEmpty { inFlight[request.key] = worker }
             send([worker.identity, MajordomoProtocol.workerHeader, MajordomoProtocol.WorkerCommand.request.frame,
                   request.client, Data()] + request.body)
+        }
+    }
+
+    /// When `control` is a service's control worker (see ``ControlService``), moves Health requests
+    /// waiting for that service (all of whose workers are busy) to `control`, one per idle control
+    /// worker. Other requests never leave their service's queue.
+    private func takeQueuedHealth(into control: ServiceRecord) {
+        guard let name = ControlService.service(ofControl: control.name), let service = services[name] else { return }
+        var free = control.idleWorkers.count - control.requests.count
+        while free > 0, let index = service.requests.firstIndex(where: { $0.metadata.method == ControlService.method }) {
+            control.requests.append(service.requests.remove(at: index))
+            free -= 1
         }
     }
 
@@ -294,8 +330,7 @@ final class BrokerEngine: SocketLoopHandler {
         }
         logger.info("re-queueing request of a lost worker",
                     metadata: ["service": "\(request.service)", "request": "\(request.metadata.requestID)", "attempt": "\(request.attempts)"])
-        service.requests.insert(request, at: 0)
-        dispatch(service)
+        enqueue(request, retry: true)
     }
 
     private func disconnect(_ worker: WorkerRecord, now: ContinuousClock.Instant) {

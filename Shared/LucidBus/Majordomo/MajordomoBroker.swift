@@ -10,6 +10,9 @@ import Logging
 /// (opaque bodies are routed as plain MDP and get only the size and queue-timeout rules):
 /// - **Load balancing**: each service has a FIFO of requests and a FIFO of idle workers; a request
 ///   goes to the worker idle the longest. A worker holds one request at a time (RFC 18 dialog).
+/// - **Health while busy**: a Health request for a service none of whose workers is idle goes to an
+///   idle worker of its control service, "<service>/control" (see ``ControlService``), which answers
+///   only Health; no other request ever goes there. Clients call Health on the service as always.
 /// - **Dead workers**: a worker silent for `heartbeat.expiry`, or one that sends DISCONNECT, is
 ///   dropped; its in-flight request goes back to the head of the queue, at most `maxRetries` times,
 ///   then the client gets FINAL UNAVAILABLE. PARTIALs already forwarded are not taken back.

@@ -18,13 +18,17 @@ import SwiftProtobuf
 ///
 /// - Every request runs in its own task, off the socket threads; heavy work is the handler's to
 ///   move to its own threads.
-/// - "Health" is answered automatically with a lucid.v1.HealthResponse (SERVING).
+/// - "Health" is answered automatically with a lucid.v1.HealthResponse: SERVING, the configured
+///   version, worker id and model, the uptime, and `busy`, the requests in progress besides it.
 /// - A handler throwing ``RPCError`` gives the caller that status; any other error gives INTERNAL.
 ///   An undecodable request gives INVALID_ARGUMENT, an unknown method UNIMPLEMENTED. A failing
 ///   handler never stops the worker.
 /// - The handler's task is cancelled when the caller cancels (a broker cancel notice) or when the
 ///   request's deadline passes; the caller then gets CANCELLED or DEADLINE_EXCEEDED.
 /// - `concurrency` workers (sockets) are registered, so that many requests run at once.
+/// - One more socket is registered as the service's control worker, "<service>/control", which
+///   serves only Health: the broker routes Health there when every other socket of the service is
+///   busy, so a worker in the middle of a long request still answers Health (see ``ControlService``).
 public final class ServiceWorker: @unchecked Sendable {
     /// Worker settings.
     public struct Configuration: Sendable {
@@ -36,17 +40,22 @@ public final class ServiceWorker: @unchecked Sendable {
         public var version: String
         /// Reported by Health; identifies this process.
         public var workerID: String
+        /// Reported by Health: the identity of the weights served (see LucidModels' `ModelIdentity`);
+        /// nil for a service without a model.
+        public var model: String?
 
         public init(
             concurrency: Int = 1,
             worker: MajordomoWorker.Configuration = MajordomoWorker.Configuration(),
             version: String = "0.1.0",
-            workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+            workerID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)",
+            model: String? = nil
         ) {
             self.concurrency = max(1, concurrency)
             self.worker = worker
             self.version = version
             self.workerID = workerID
+            self.model = model
         }
     }
 
@@ -69,6 +78,8 @@ public final class ServiceWorker: @unchecked Sendable {
     private var handlers: [String: Handler] = [:]
     /// Handler tasks by request id, with the task that cancels each at its deadline.
     private var running: [String: (handler: Task<Void, Never>, watchdog: Task<Void, Never>?)] = [:]
+    /// Handlers started and not yet finished, Health calls included.
+    private var inProgress = 0
     private var workers: [MajordomoWorker] = []
 
     /// Prepares a worker for `service` at the broker `endpoint`; call ``start()`` or ``run()``.
@@ -86,15 +97,23 @@ public final class ServiceWorker: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "service"] = "\(service)"
         self.logger = logger
-        register(method: "Health") { [service, configuration, started] (_: Lucid_V1_HealthRequest, _) in
-            var health = Lucid_V1_HealthResponse()
-            health.status = .serving
-            health.service = service
-            health.workerID = configuration.workerID
-            health.version = configuration.version
-            health.uptimeSeconds = started.duration(to: .now).seconds
-            return health
+        register(method: "Health") { [weak self] (_: Lucid_V1_HealthRequest, _) in
+            guard let self else { throw CancellationError() }
+            return self.health()
         }
+    }
+
+    /// The answer to Health, given from within a Health handler (which `busy` does not count).
+    private func health() -> Lucid_V1_HealthResponse {
+        var health = Lucid_V1_HealthResponse()
+        health.status = .serving
+        health.service = service
+        health.workerID = configuration.workerID
+        health.version = configuration.version
+        health.model = configuration.model ?? ""
+        health.uptimeSeconds = started.duration(to: .now).seconds
+        health.busy = UInt32(max(0, lock.withLock { inProgress } - 1))
+        return health
     }
 
     /// Registers the handler of `method`. A later registration of the same method replaces it.
@@ -115,22 +134,28 @@ public final class ServiceWorker: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Registers with the broker (`concurrency` sockets). Throws for an invalid endpoint.
+    /// Registers with the broker: `concurrency` sockets for the service and one for its control
+    /// worker. Throws for an invalid endpoint.
     public func start() throws {
         var started: [MajordomoWorker] = []
         for _ in 0..<configuration.concurrency {
             started.append(try MajordomoWorker(
                 endpoint: endpoint, service: service, context: context,
                 configuration: configuration.worker, logger: logger
-            ) { [weak self] request in self?.accept(request) })
+            ) { [weak self] request in self?.accept(request, control: false) })
         }
+        started.append(try MajordomoWorker(
+            endpoint: endpoint, service: ControlService.name(of: service), context: context,
+            configuration: configuration.worker, logger: logger
+        ) { [weak self] request in self?.accept(request, control: true) })
         lock.lock()
         workers += started
         lock.unlock()
     }
 
-    /// Deregisters (DISCONNECT, so the broker re-queues requests in progress to other workers),
-    /// closes the sockets, then cancels the handlers still running (their replies go nowhere).
+    /// Deregisters every socket, the control worker's included (DISCONNECT, so the broker re-queues
+    /// requests in progress to other workers), closes the sockets, then cancels the handlers still
+    /// running (their replies go nowhere).
     public func shutdown() async {
         let stopping = lock.withLock {
             defer { workers = [] }
@@ -150,7 +175,8 @@ public final class ServiceWorker: @unchecked Sendable {
 
     // MARK: Serving (called on a worker socket thread; must return quickly)
 
-    private func accept(_ request: MajordomoRequest) {
+    /// Starts the handler of `request`; on the control socket (`control`), only Health's.
+    private func accept(_ request: MajordomoRequest, control: Bool) {
         guard request.body.count == 1, let envelope = try? Lucid_V1_RequestEnvelope(serializedBytes: request.body[0]) else {
             logger.warning("request that is not a lucid.v1.RequestEnvelope rejected", metadata: ["frames": "\(request.body.count)"])
             let reply = Lucid_V1_ReplyEnvelope.failure(
@@ -169,6 +195,11 @@ public final class ServiceWorker: @unchecked Sendable {
         if let deadline = context.deadline, deadline.timeIntervalSinceNow <= 0 {
             context.finish(.failure(requestID: envelope.requestID, code: .deadlineExceeded,
                                     message: "deadline passed before \(service) started \(envelope.method)"))
+            return
+        }
+        if control && envelope.method != ControlService.method {
+            let message = "\(ControlService.name(of: service)) serves only \(ControlService.method); call \(service)"
+            context.finish(.failure(requestID: envelope.requestID, code: .unimplemented, message: message))
             return
         }
         lock.lock()
@@ -196,12 +227,14 @@ public final class ServiceWorker: @unchecked Sendable {
             }
         }
         running[requestID] = (task, watchdog)
+        inProgress += 1
         lock.unlock()
     }
 
     private func finished(_ requestID: String) {
         lock.lock()
         let watchdog = running.removeValue(forKey: requestID)?.watchdog
+        inProgress -= 1
         lock.unlock()
         watchdog?.cancel()
     }

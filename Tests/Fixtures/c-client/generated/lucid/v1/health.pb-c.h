@@ -54,11 +54,13 @@ struct  Lucid__V1__HealthResponse
   char *version;
   double uptime_seconds;
   /*
-   * the weights a model service serves: "<folder name>@<sha-256 prefix of its weights>"
+   * The weights a model service serves: "<folder name>@<16 hex digits>", the digits a 64-bit FNV-1a
+   * hash of every *.safetensors file under the folder in byte order of their relative paths, each
+   * file's relative path then its bytes (LucidModels.ModelIdentity). Empty for services without a model.
    */
   char *model;
   /*
-   * requests in progress at the time of the answer
+   * requests in progress at the time of the answer, not counting this one
    */
   uint32_t busy;
 };
