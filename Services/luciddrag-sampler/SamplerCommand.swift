@@ -21,21 +21,19 @@ struct SamplerCommand: AsyncParsableCommand {
     @Option(help: "Quality guidance from the Discriminator service (bus), a discriminator in this process (local), or none.")
     var quality: QualityChoice = .bus
 
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    }
+
     func run() async throws {
-        let folder: URL
-        do { folder = try ModelLocation.resolve(flag: model) } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
-        if let threads {
-            guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
-            Engine.threads = threads
-        }
-        let engine = SamplerEngine(modelFolder: folder, quality: quality.source)
-        try await ServiceProcess.runWorker(.sampler, options: options) { worker, logger in
-            if case .failure(let error) = engine.editor {
-                logger.critical("model not loaded; every Edit will answer FAILED_PRECONDITION", metadata: ["error": "\(error)"])
-            }
-            try worker.serveSampler(engine, endpoint: worker.endpoint)
+        // Setting the engine's count also sets OpenBLAS's, whose own default need not match it.
+        Engine.threads = threads ?? Engine.threads
+        try await ServiceProcess.runModelWorker(.sampler, options: options) { logger in
+            let engine = try SamplerEngine(modelFolder: ModelLocation.resolve(flag: model), quality: quality.source)
+            logger.info("model loaded", metadata: [
+                "model": "\(engine.identity)", "threads": "\(Engine.threads)", "quality": "\(quality.rawValue)",
+            ])
+            return (model: engine.identity, handlers: { worker in try worker.serveSampler(engine, endpoint: worker.endpoint) })
         }
     }
 }

@@ -7,17 +7,14 @@ import LucidImage
 import LucidProto
 
 extension ServiceWorker {
-    /// Serves "Edit" with `engine`. Bad requests get INVALID_ARGUMENT naming the problem, a model
-    /// that did not load FAILED_PRECONDITION; cancel and deadline stop the edit within one step.
+    /// Serves "Edit" with `engine`. Bad requests get INVALID_ARGUMENT naming the problem, an edit
+    /// the model cannot do FAILED_PRECONDITION; cancel and deadline stop the edit within one step.
     /// The worker keeps serving either way. `endpoint` is the broker, for the Discriminator calls.
     public func serveSampler(_ engine: SamplerEngine, endpoint: String) throws {
         let client = engine.quality == .bus ? try RPCClient(endpoint: endpoint) : nil
         let workerID = self.workerID
         register(method: "Edit") { (request: Lucid_V1_EditRequest, context) -> Lucid_V1_EditReply in
-            let editor: DragEditor
-            do { editor = try engine.editor.get() } catch {
-                throw RPCError(code: .failedPrecondition, message: "the sampler's model \(engine.modelFolder.path) did not load: \(error)")
-            }
+            let editor = engine.editor
             let edit = try DragEditRequest(request)
             let guide: (any QualityGuide)? = switch engine.quality {
             case .bus: client.map { BusQualityGuide(client: $0, traceID: context.traceID) }

@@ -1,5 +1,4 @@
-/// What a sampler process edits with: the model (loaded once; a model that fails to load makes
-/// every Edit answer FAILED_PRECONDITION with the reason, and the process keeps serving), the
+/// What a sampler process edits with: the model (loaded once, named by its ModelIdentity), the
 /// inversion cache, and where quality guidance comes from.
 import Foundation
 import LucidEditing
@@ -17,27 +16,26 @@ public enum QualitySource: Sendable {
 
 /// The sampler's loaded state, shared by its Edit calls.
 public final class SamplerEngine: @unchecked Sendable {
-    /// The editor, or why the model could not be loaded.
-    public let editor: Result<DragEditor, Error>
+    public let editor: DragEditor
     /// The model folder served.
     public let modelFolder: URL
     public let quality: QualitySource
     let localGuide: LocalQualityGuide?
 
-    /// Loads the model at `modelFolder` (see ``editor`` for failures).
+    /// Loads the model at `modelFolder` (and its discriminator for `.local` quality).
     /// - Parameter cacheBytes: the inversion cache's bound.
-    public init(modelFolder: URL, identity: String? = nil, quality: QualitySource = .bus, cacheBytes: Int = 2 << 30) {
+    /// - Throws: the loader's error, naming the file that is missing or damaged.
+    public init(modelFolder: URL, quality: QualitySource = .bus, cacheBytes: Int = 2 << 30) throws {
         self.modelFolder = modelFolder
         self.quality = quality
-        editor = Result {
-            DragEditor(model: try EditingModel(folder: modelFolder, identity: identity),
-                       cache: InversionCache(byteLimit: cacheBytes))
-        }
+        let identity = try ModelIdentity(folder: modelFolder).description
+        editor = DragEditor(model: try EditingModel(folder: modelFolder, identity: identity),
+                            cache: InversionCache(byteLimit: cacheBytes))
         localGuide = quality == .local
-            ? (try? LatentDiscriminator(folder: modelFolder.appendingPathComponent("discriminator"))).map(LocalQualityGuide.init)
+            ? LocalQualityGuide(discriminator: try LatentDiscriminator(folder: modelFolder.appendingPathComponent("discriminator")))
             : nil
     }
 
-    /// The model's identity, or nil when it did not load.
-    public var identity: String? { try? editor.get().model.identity }
+    /// The model's identity (see ModelIdentity).
+    public var identity: String { editor.model.identity }
 }

@@ -12,7 +12,7 @@ import XCTest
 final class SamplerServiceTests: XCTestCase {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    private static let engine = SamplerEngine(modelFolder: root.appendingPathComponent("Models/demo-world"), quality: .local)
+    private static let engine = Result { try SamplerEngine(modelFolder: root.appendingPathComponent("Models/demo-world"), quality: .local) }
 
     private var broker: MajordomoBroker!
     private var worker: ServiceWorker!
@@ -22,7 +22,7 @@ final class SamplerServiceTests: XCTestCase {
         let endpoint = "inproc://sampler-\(UUID().uuidString.prefix(8))"
         broker = try MajordomoBroker(endpoints: [endpoint])
         worker = ServiceWorker(service: "lucid.v1.Sampler", endpoint: endpoint)
-        try worker.serveSampler(Self.engine, endpoint: endpoint)
+        try worker.serveSampler(Self.engine.get(), endpoint: endpoint)
         try worker.start()
         client = try RPCClient(endpoint: endpoint)
     }
@@ -79,7 +79,7 @@ final class SamplerServiceTests: XCTestCase {
         XCTAssertEqual(result.seed, 7)
         XCTAssertTrue(result.qualityGuidanceApplied)
         XCTAssertTrue(result.qualityLogit.isFinite)
-        XCTAssertEqual(result.model, "demo-world")
+        XCTAssertEqual(result.model, "demo-world@b4a0c66ecb571d55")
         XCTAssertGreaterThan(result.stages.sample, 0)
     }
 
