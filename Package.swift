@@ -86,6 +86,12 @@ let package = Package(
             dependencies: ["LucidReasoning", "LucidBus", "LucidService", "LucidProto", logging, argumentParser],
             path: "Shared/LucidReasonerService"
         ),
+        // The gateway as a bus service: Gateway.Edit, the reasoner and one sampler edit per intention in parallel.
+        .target(
+            name: "LucidGatewayService",
+            dependencies: ["LucidBus", "LucidProto", "LucidImage", logging],
+            path: "Shared/LucidGatewayService"
+        ),
         // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
         .target(
             name: "LucidReasoningBench",
@@ -100,12 +106,16 @@ let package = Package(
             name: "luciddrag",
             dependencies: [
                 "LucidService", "LucidBus", "LucidProto", "LucidReasoning", "LucidReasoningBench",
-                "LucidReasonerService", "LucidBench", argumentParser,
+                "LucidReasonerService", "LucidGatewayService", "LucidImage", "LucidBench", argumentParser,
             ],
             path: "Services/luciddrag"
         ),
         // The gateway process: the Majordomo broker and the lucid.v1.Gateway service.
-        .executableTarget(name: "luciddrag-gateway", dependencies: ["LucidService", argumentParser], path: "Services/luciddrag-gateway"),
+        .executableTarget(
+            name: "luciddrag-gateway",
+            dependencies: ["LucidService", "LucidGatewayService", argumentParser],
+            path: "Services/luciddrag-gateway"
+        ),
         // A lucid.v1.Reasoner worker process.
         .executableTarget(
             name: "luciddrag-reasoner",
@@ -161,6 +171,14 @@ let package = Package(
                 argumentParser, logging,
             ],
             path: "Tests/ReasonerServiceTests"
+        ),
+        // Gateway.Edit behind a real broker, with the built-in reasoner and scripted samplers.
+        .testTarget(
+            name: "GatewayServiceTests",
+            dependencies: [
+                "LucidGatewayService", "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto",
+            ],
+            path: "Tests/GatewayServiceTests"
         ),
         // The reasoner benchmark's scoring on small task folders.
         .testTarget(
