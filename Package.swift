@@ -139,8 +139,8 @@ let package = Package(
 
         // MARK: Tests
 
-        // What the tests that start real processes share: child processes with logs, free TCP ports.
-        .target(name: "LucidTestSupport", path: "Tests/LucidTestSupport"),
+        // What tests share: child processes with logs, free TCP ports, the red-disc drag scene.
+        .target(name: "LucidTestSupport", dependencies: ["LucidImage", "LucidProto"], path: "Tests/LucidTestSupport"),
         // The bus with real sockets on inproc://, ipc:// and tcp://.
         .testTarget(name: "LucidBusTests", dependencies: ["LucidBus", "LucidProto"], path: "Tests/LucidBusTests"),
         // Service configuration and lifecycle, in process.
@@ -177,6 +177,7 @@ let package = Package(
             name: "GatewayServiceTests",
             dependencies: [
                 "LucidGatewayService", "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto",
+                "LucidTestSupport",
             ],
             path: "Tests/GatewayServiceTests"
         ),

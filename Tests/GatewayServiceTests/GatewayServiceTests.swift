@@ -7,6 +7,7 @@ import LucidBus
 import LucidGatewayService
 import LucidImage
 import LucidProto
+import LucidTestSupport
 import XCTest
 
 final class GatewayServiceTests: XCTestCase {
@@ -152,9 +153,9 @@ final class GatewayServiceTests: XCTestCase {
             (try with { $0.mask = try BinaryMask(width: 96, height: 96).pngMessage() },
              "the mask is empty: mark the editable region with non-zero pixels"),
             (with { $0.pairs = [] }, "no point pairs: give at least one handle → target drag"),
-            (with { $0.pairs = [GatewayRequests.pair(57, 48, 130, 48)] }, "pair 0: the target (130.0, 48.0) is outside the 96×96 image"),
-            (with { $0.pairs.append(GatewayRequests.pair(.nan, 48, 60, 48)) }, "pair 1: the handle (nan, 48.0) is not a finite point"),
-            (with { $0.pairs = [GatewayRequests.pair(57, 48, 57, 48)] }, "pair 0: the handle equals the target (57.0, 48.0); a drag must move"),
+            (with { $0.pairs = [DiscScene.pair(57, 48, 130, 48)] }, "pair 0: the target (130.0, 48.0) is outside the 96×96 image"),
+            (with { $0.pairs.append(DiscScene.pair(.nan, 48, 60, 48)) }, "pair 1: the handle (nan, 48.0) is not a finite point"),
+            (with { $0.pairs = [DiscScene.pair(57, 48, 57, 48)] }, "pair 0: the handle equals the target (57.0, 48.0); a drag must move"),
             (with { $0.numIntentions = 9 }, "num_intentions must be between 1 and 8 (0 means 3), got 9"),
             (with { $0.intentions = nine }, "at most 8 intentions can be edited at once, got 9"),
             (with { $0.intentions = [GatewayRequests.intention(.move, 1, target: "  ")] },
