@@ -96,6 +96,12 @@ let package = Package(
             dependencies: ["LucidEditing", "LucidModels", "LucidTensor", "LucidImage", "LucidBus", "LucidProto", logging],
             path: "Shared/LucidSamplerService"
         ),
+        // The gateway as a bus service: Gateway.Edit, the reasoner and one sampler edit per intention in parallel.
+        .target(
+            name: "LucidGatewayService",
+            dependencies: ["LucidBus", "LucidProto", "LucidImage", logging],
+            path: "Shared/LucidGatewayService"
+        ),
         // The reasoner benchmark on demo-world drag tasks (used by `luciddrag bench reasoner`).
         .target(
             name: "LucidReasoningBench",
@@ -119,12 +125,17 @@ let package = Package(
             name: "luciddrag",
             dependencies: [
                 "LucidService", "LucidBus", "LucidProto", "LucidReasoning", "LucidReasoningBench",
-                "LucidReasonerService", "LucidBench", argumentParser,
+                "LucidReasonerService", "LucidGatewayService", "LucidSamplerService", "LucidDiscriminatorService",
+                "LucidImage", "LucidBench", argumentParser,
             ],
             path: "Services/luciddrag"
         ),
         // The gateway process: the Majordomo broker and the lucid.v1.Gateway service.
-        .executableTarget(name: "luciddrag-gateway", dependencies: ["LucidService", argumentParser], path: "Services/luciddrag-gateway"),
+        .executableTarget(
+            name: "luciddrag-gateway",
+            dependencies: ["LucidService", "LucidGatewayService", argumentParser],
+            path: "Services/luciddrag-gateway"
+        ),
         // A lucid.v1.Reasoner worker process.
         .executableTarget(
             name: "luciddrag-reasoner",
@@ -152,8 +163,8 @@ let package = Package(
 
         // MARK: Tests
 
-        // What the tests that start real processes share: child processes with logs, free TCP ports.
-        .target(name: "LucidTestSupport", dependencies: ["LucidImage"], path: "Tests/LucidTestSupport"),
+        // What tests share: child processes with logs, free TCP ports, the red-disc drag scene, PSNR.
+        .target(name: "LucidTestSupport", dependencies: ["LucidImage", "LucidProto"], path: "Tests/LucidTestSupport"),
         // The bus with real sockets on inproc://, ipc:// and tcp://.
         .testTarget(name: "LucidBusTests", dependencies: ["LucidBus", "LucidProto"], path: "Tests/LucidBusTests"),
         // Service configuration and lifecycle, in process.
@@ -197,6 +208,15 @@ let package = Package(
             name: "DiscriminatorServiceTests",
             dependencies: ["LucidDiscriminatorService", "LucidModels", "LucidTensor", "LucidBus", "LucidProto"],
             path: "Tests/DiscriminatorServiceTests"
+        ),
+        // Gateway.Edit behind a real broker, with the built-in reasoner and scripted samplers.
+        .testTarget(
+            name: "GatewayServiceTests",
+            dependencies: [
+                "LucidGatewayService", "LucidReasonerService", "LucidReasoning", "LucidImage", "LucidBus", "LucidProto",
+                "LucidTestSupport",
+            ],
+            path: "Tests/GatewayServiceTests"
         ),
         // The reasoner benchmark's scoring on small task folders.
         .testTarget(

@@ -1,6 +1,7 @@
 // luciddrag-gateway: the Majordomo broker every LucidDrag service joins, and the lucid.v1.Gateway
-// service (Health for now; orchestration and HTTP come with later stages).
+// service, which turns one drag into N ranked edits through the reasoner and the samplers.
 import ArgumentParser
+import LucidGatewayService
 import LucidService
 
 @main
@@ -11,7 +12,29 @@ struct GatewayCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GatewayOptions
 
+    @Option(help: "Seconds the reasoner may take per request (a sooner request deadline wins).")
+    var reasonTimeout: Double = GatewaySettings().reasonTimeout.secondsValue
+
+    @Option(help: "Seconds each sampler edit may take when the request sets no deadline.")
+    var editTimeout: Double = GatewaySettings().editTimeout.secondsValue
+
+    func validate() throws {
+        guard reasonTimeout > 0, editTimeout > 0 else {
+            throw ValidationError("--reason-timeout and --edit-timeout must be positive")
+        }
+    }
+
     func run() async throws {
-        try await ServiceProcess.runGateway(options: options) { _, _, _ in }
+        let settings = GatewaySettings(reasonTimeout: .seconds(reasonTimeout), editTimeout: .seconds(editTimeout))
+        try await ServiceProcess.runGateway(options: options) { worker, local, logger in
+            try worker.serveGateway(endpoint: local, settings: settings, logger: logger)
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, for a flag's default.
+    fileprivate var secondsValue: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

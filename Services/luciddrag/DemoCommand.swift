@@ -1,45 +1,89 @@
-// `luciddrag demo`: the main job of the quick start. For now it starts every service embedded and
-// makes a Health round trip to each through the broker; later stages turn it into the demo edit.
+// `luciddrag demo`: the main job of the quick start — every service started in this process, one drag
+// task of the dev set edited three ways with live progress, the contact sheet written, the time measured.
 import ArgumentParser
 import Foundation
-import LucidBus
+import LucidImage
+import LucidProto
+import LucidReasoning
+import LucidReasoningBench
 import LucidService
 
-/// Starts the services in this process, calls each once, prints what they answered, and stops them.
+/// Edits one demo-world drag task through the embedded services and writes its contact sheet.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start every service in this process and make a round trip to each.")
+        abstract: "Edit one dev-set drag three ways with every service in this process, and write the contact sheet.")
 
-    @Option(help: "How long to wait for each reply, in milliseconds.")
-    var timeoutMs = 5000
+    /// The intentions the demo edits.
+    private static let intentions = 3
 
-    func validate() throws {
-        guard timeoutMs > 0 else { throw ValidationError("--timeout-ms must be positive") }
-    }
+    /// The default task, whose drag reads as enlarge, move or stretch: three visibly different edits.
+    private static let defaultTask = "Benchmarks/data/drag-dev/task-0032"
+
+    @Option(help: "A drag task folder (task.json, input.png, mask.png). Default: \(defaultTask) of the repository.")
+    var task: String?
+
+    @OptionGroup var options: EditOptions
 
     func run() async throws {
-        ServiceLogging.bootstrap(level: .warning)
-        let configuration = ServiceConfiguration(bus: "inproc://luciddrag-demo", workerID: "demo-\(getpid())")
-        let logger = ServiceLogging.logger("luciddrag.demo", workerID: configuration.workerID)
-        let signals = ShutdownSignalWatcher()
-        let deployment = try ServiceAssembly.embedded(configuration: configuration, logger: logger)
-        print("Started \(deployment.services.map(\.name).joined(separator: ", ")) in one process")
-        print("on \(deployment.localEndpoint) (Majordomo 0.2, protobuf envelopes).\n")
-        let runner = Task { try await ServiceRunner(services: deployment.services, logger: logger).run(until: signals) }
+        let started = ContinuousClock.now
+        let folder = try taskFolder()
+        let dragTask: DragTask
+        do {
+            dragTask = try DragTask(folder: folder)
+        } catch {
+            throw InputError(description: "cannot read the drag task in \(folder.path): \(error)")
+        }
+        let pairs = dragTask.input.pairs.map { drag -> Lucid_V1_PointPair in
+            var pair = Lucid_V1_PointPair()
+            pair.handle.x = Float(drag.handle.x)
+            pair.handle.y = Float(drag.handle.y)
+            pair.target.x = Float(drag.target.x)
+            pair.target.y = Float(drag.target.y)
+            return pair
+        }
+        let inputs = try EditInputs(
+            imagePath: folder.appendingPathComponent("input.png").path, maskPath: folder.appendingPathComponent("mask.png").path,
+            pairs: pairs, caption: dragTask.input.caption)
+        print("\(dragTask.id): \"\(dragTask.input.caption)\"; "
+              + pairs.map { String(format: "drag (%.1f, %.1f) → (%.1f, %.1f)", $0.handle.x, $0.handle.y, $0.target.x, $0.target.y) }
+                  .joined(separator: ", ")
+              + "; the world accepts \(dragTask.acceptable.map(\.wireName).joined(separator: ", "))")
+        fflush(stdout)
 
-        let start = ContinuousClock.now
-        let client = try RPCClient(endpoint: deployment.localEndpoint)
-        let checks = await HealthCheck.run(ServiceName.allCases, client: client, timeout: .milliseconds(timeoutMs))
-        let elapsed = ContinuousClock.now - start
-        await client.shutdown()
-        checks.forEach { print($0.line) }
+        let session = options.session(
+            inputs: inputs, intentions: Self.intentions, defaultOutput: EditOutput(directory: URL(fileURLWithPath: "out/demo")))
+        do {
+            try await session.runEmbedded(model: try options.model.folder(), label: "demo")
+        } catch EditSessionError.everyEditFailed(let statuses, let output) where statuses.allSatisfy({ $0.code == .unimplemented }) {
+            throw DemoError.noSamplerEdit(message: statuses[0].message, output: output)
+        }
+        print(String(format: "demo finished in %.1f s (services started, %d edits, services stopped); the sheet is %@",
+                     started.duration(to: .now).secondsValue, Self.intentions, session.output.sheet.path))
+    }
+}
 
-        runner.cancel()
-        _ = try await runner.value
-        let serving = checks.filter(\.isServing).count
-        print(String(format: "\n%d of %d services serving; %.1f ms for all round trips, services stopped.",
-                     serving, checks.count, elapsed.milliseconds))
-        if serving != checks.count { throw ExitCode.failure }
+extension DemoCommand {
+    /// `--task`, else the default task found in the working directory or above the executable.
+    private func taskFolder() throws -> URL {
+        if let task { return URL(fileURLWithPath: task) }
+        guard let folder = ModelLocation.shipped(Self.defaultTask, holding: "task.json") else {
+            throw ValidationError("no --task given and \(Self.defaultTask) is not in the working directory or above the executable")
+        }
+        return folder
+    }
+}
+
+/// Why the demo could not show its edits.
+enum DemoError: Error, CustomStringConvertible {
+    /// The embedded sampler answers Edit with UNIMPLEMENTED: this build has no sampler method yet.
+    case noSamplerEdit(message: String, output: URL)
+
+    var description: String {
+        switch self {
+        case .noSamplerEdit(let message, let output):
+            return "every edit failed: the embedded sampler does not serve Edit in this build (UNIMPLEMENTED: \(message)). "
+                + "The intentions and why each edit failed are in \(output.path)/sheet.png and edit.json."
+        }
     }
 }

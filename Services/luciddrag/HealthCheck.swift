@@ -45,11 +45,3 @@ struct HealthCheck {
         }
     }
 }
-
-extension Duration {
-    /// The duration in milliseconds, as a floating-point number.
-    var milliseconds: Double {
-        let parts = components
-        return Double(parts.seconds) * 1000 + Double(parts.attoseconds) * 1e-15
-    }
-}

@@ -6,6 +6,6 @@ struct LucidDragCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "luciddrag",
         abstract: "Semantic-aware drag-based image editing.",
-        subcommands: [ServeCommand.self, HealthCommand.self, DemoCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, HealthCommand.self, EditCommand.self, DemoCommand.self, BenchCommand.self]
     )
 }

@@ -1,8 +1,7 @@
 // `luciddrag serve`: every LucidDrag service as threads of one process (the embedded mode).
 import ArgumentParser
+import Foundation
 import LucidBus
-import LucidReasonerService
-import LucidReasoning
 import LucidService
 
 /// Runs the broker and all four services in this process until SIGTERM or SIGINT.
@@ -22,13 +21,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A further endpoint for the broker to bind (repeatable), e.g. tcp://127.0.0.1:5555.")
     var bind: [String] = []
 
+    @OptionGroup var model: ModelOption
+
     func run() async throws {
         let configuration = try options.configuration(service: "luciddrag")
+        let handlers = embeddedHandlers(model: try model.folder())
         await ServiceProcess.run(label: "luciddrag.serve", configuration: configuration) { logger in
-            // The embedded reasoner answers Reason with the built-in backend.
             try ServiceAssembly.embedded(
                 externalEndpoints: [configuration.bus] + bind, configuration: configuration, logger: logger,
-                handlers: [.reasoner: { worker, _, _ in worker.serveReasoner(with: BuiltinBackend()) }]
+                handlers: handlers
             ).services
         }
     }

@@ -18,17 +18,21 @@ public enum ModelLocation {
         if let value = environment[environmentVariable], !value.isEmpty {
             return try existing(URL(fileURLWithPath: value), source: environmentVariable)
         }
-        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(shippedModel)]
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while directory.path != "/" {
-            candidates.append(directory.appendingPathComponent(shippedModel))
-            directory.deleteLastPathComponent()
-        }
-        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("model_index.json").path) }) {
-            return found
-        }
+        if let found = shipped(shippedModel, holding: "model_index.json") { return found }
         throw ConfigurationError(description:
             "no model given: pass --model DIR or set \(environmentVariable) (looked for \(shippedModel) in the working directory and above the executable)")
+    }
+
+    /// The folder `relativePath` (of the repository) that holds `marker`, looked for in the working
+    /// directory, then in each parent of the executable's directory; nil when there is none.
+    public static func shipped(_ relativePath: String, holding marker: String) -> URL? {
+        var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relativePath)]
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while directory.path != "/" {
+            candidates.append(directory.appendingPathComponent(relativePath))
+            directory.deleteLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent(marker).path) }
     }
 
     private static func existing(_ url: URL, source: String) throws -> URL {

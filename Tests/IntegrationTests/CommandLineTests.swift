@@ -5,16 +5,28 @@ import LucidTestSupport
 import XCTest
 
 final class CommandLineTests: XCTestCase {
-    func testDemoStartsEveryServiceAndEachAnswersServing() async throws {
+    func testDemoEditsTheDefaultTaskThreeWaysAndWritesTheSheet() async throws {
         let group = try ProcessGroup()
-        let demo = try ChildProcess("luciddrag", ["demo"], in: group.directory.url)
-        let status = await demo.waitForExit(timeout: .seconds(30))
-        XCTAssertEqual(status, 0, demo.output)
-        for service in ["Gateway", "Reasoner", "Sampler", "Discriminator"] {
-            XCTAssertTrue(demo.output.contains("lucid.v1.\(service)"), demo.output)
+        let out = group.directory.url.appendingPathComponent("demo")
+        let demo = try ChildProcess("luciddrag", ["demo", "--seed", "1", "--steps", "2", "--out", out.path], in: group.directory.url)
+        let status = await demo.waitForExit(timeout: .seconds(120))
+        XCTAssertTrue(demo.output.contains(
+            "task-0032: \"a small black circle on a pale green background\"; drag (60.0, 33.2) → (56.0, 32.4); "
+                + "the world accepts enlarge, move, stretch_horizontal"), demo.output)
+        XCTAssertTrue(demo.output.contains("the small black circle at the top, intentions from builtin; seed 1"), demo.output)
+        let kinds = ["1 enlarge 0.58", "2 move 0.27", "3 stretch_horizontal 0.15"]
+        let positions = kinds.map { demo.output.range(of: $0)?.lowerBound }
+        XCTAssertFalse(positions.contains(nil), demo.output)
+        XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted(), "ranked best first")
+        for file in ["sheet.png", "edit.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
         }
-        XCTAssertEqual(demo.output.components(separatedBy: " SERVING ").count - 1, 4, demo.output)
-        XCTAssertTrue(demo.output.contains("4 of 4 services serving"), demo.output)
+        // This branch's embedded sampler answers only Health, so every edit fails and the demo says why;
+        // once LucidSamplerService serves Edit the demo exits 0 and writes 1-enlarge.png … instead.
+        XCTAssertEqual(status, 1, demo.output)
+        XCTAssertTrue(demo.output.contains(
+            "every edit failed: the embedded sampler does not serve Edit in this build (UNIMPLEMENTED: lucid.v1.Sampler has no method \"Edit\")"),
+            demo.output)
     }
 
     func testServeLetsAnOutsideWorkerAndTheHealthCommandJoinOverIPC() async throws {

@@ -2,34 +2,16 @@
 import Foundation
 import LucidImage
 import LucidProto
+import LucidTestSupport
 
 enum Requests {
-    /// A 96×96 grey image with a red disc of radius 10 at (48, 48), and the full mask.
-    static func scene() throws -> (image: RasterImage, mask: BinaryMask) {
-        var image = try RasterImage(width: 96, height: 96, format: .rgb, fill: [200, 200, 200])
-        for y in 0..<96 {
-            for x in 0..<96 where (x - 48) * (x - 48) + (y - 48) * (y - 48) <= 100 {
-                image[x, y, 0] = 220; image[x, y, 1] = 40; image[x, y, 2] = 40
-            }
-        }
-        var mask = BinaryMask(width: 96, height: 96)
-        for y in 20..<76 { for x in 20..<76 { mask[x, y] = true } }
-        return (image, mask)
-    }
-
-    static func pair(_ hx: Float, _ hy: Float, _ tx: Float, _ ty: Float) -> Lucid_V1_PointPair {
-        var pair = Lucid_V1_PointPair()
-        pair.handle.x = hx; pair.handle.y = hy; pair.target.x = tx; pair.target.y = ty
-        return pair
-    }
-
     /// A handle on the disc's right edge dragged further right.
     static func rightEdgeDrag(count: Int) throws -> Lucid_V1_ReasonRequest {
-        let (image, mask) = try scene()
+        let (image, mask) = try DiscScene.make()
         var request = Lucid_V1_ReasonRequest()
         request.image = try image.pngMessage()
         request.mask = try mask.pngMessage()
-        request.pairs = [pair(57, 48, 63, 48)]
+        request.pairs = [DiscScene.pair(57, 48, 63, 48)]
         request.numIntentions = UInt32(count)
         return request
     }
@@ -40,9 +22,9 @@ enum Requests {
         var noPoints = good
         noPoints.pairs = []
         var outside = good
-        outside.pairs = [pair(57, 48, 130, 48)]
+        outside.pairs = [DiscScene.pair(57, 48, 130, 48)]
         var still = good
-        still.pairs = [pair(57, 48, 57, 48)]
+        still.pairs = [DiscScene.pair(57, 48, 57, 48)]
         var emptyMask = good
         emptyMask.mask = try BinaryMask(width: 96, height: 96).pngMessage()
         var smallMask = good
