@@ -93,7 +93,38 @@ final class GatewayServiceTests: XCTestCase {
         XCTAssertEqual(sampler.calls.count, 2)
     }
 
+    func testCallerGivenIntentionsWithoutConfidencesShareItEquallyInTheirOrder() async throws {
+        try bus.addSampler(ScriptedSampler(duration: .milliseconds(30)), workerID: "sampler-a")
+        var request = try GatewayRequests.rightEdgeDrag()
+        request.intentions = [
+            GatewayRequests.intention(.shrink, 0, target: "a small red circle"),
+            GatewayRequests.intention(.move, 0, target: "a red circle further right"),
+        ]
+
+        let (_, result) = try await bus.edit(request)
+
+        XCTAssertEqual(result.edits.map(\.intention.kind), [.shrink, .move])
+        XCTAssertEqual(result.edits.map(\.intention.confidence), [0.5, 0.5])
+    }
+
     // MARK: Failures
+
+    func testAReasonerSlowerThanTheReasonTimeoutFailsTheRequestWithDeadlineExceeded() async throws {
+        await bus.shutdown()
+        bus = try GatewayBus(settings: GatewaySettings(reasonTimeout: .milliseconds(300)), reasonerDelay: .seconds(5))
+        let sampler = ScriptedSampler(duration: .milliseconds(30))
+        try bus.addSampler(sampler, workerID: "sampler-a")
+
+        do {
+            _ = try await bus.edit(try GatewayRequests.rightEdgeDrag())
+            XCTFail("expected DEADLINE_EXCEEDED")
+        } catch let error as RPCError {
+            XCTAssertEqual(error, RPCError(
+                code: .deadlineExceeded,
+                message: "the reasoner could not read the drag: lucid.v1.Reasoner.Reason did not finish within 0.3 seconds"))
+        }
+        XCTAssertEqual(sampler.calls.count, 0)
+    }
 
     func testAFailingEditIsReportedAsItsStatusWhileTheOthersSucceed() async throws {
         let sampler = ScriptedSampler(duration: .milliseconds(30), failing: [.move])
