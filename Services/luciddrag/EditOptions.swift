@@ -11,7 +11,7 @@ struct EditOptions: ParsableArguments {
     @Option(help: "DDIM steps of each edit. Default: the sampler's (50).")
     var steps: UInt32?
 
-    @Option(help: "The folder for the edited images, sheet.png and edit.json.")
+    @Option(help: "The folder for the edited images, sheet.png and edit.json. Default: out/edit-<UTC time> (edit), out/demo (demo).")
     var out: String?
 
     @Option(help: "Seconds to wait for the whole edit.")

@@ -8,13 +8,15 @@ import LucidReasonerService
 
 final class GatewayBus {
     let endpoint = "inproc://gateway-tests-\(UUID().uuidString.prefix(8).lowercased())"
-    let reasoner = CountingReasoner()
+    let reasoner: CountingReasoner
     let client: RPCClient
     private let broker: MajordomoBroker
     private var workers: [ServiceWorker] = []
 
-    /// Starts the broker, the gateway and the reasoner; add samplers with ``addSampler(_:workerID:)``.
-    init(settings: GatewaySettings = GatewaySettings()) throws {
+    /// Starts the broker, the gateway and the reasoner (answering after `reasonerDelay`); add
+    /// samplers with ``addSampler(_:workerID:)``.
+    init(settings: GatewaySettings = GatewaySettings(), reasonerDelay: Duration = .zero) throws {
+        reasoner = CountingReasoner(delay: reasonerDelay)
         broker = try MajordomoBroker(endpoints: [endpoint])
         client = try RPCClient(endpoint: endpoint)
         let gateway = ServiceWorker(service: "lucid.v1.Gateway", endpoint: endpoint)

@@ -24,7 +24,7 @@ final class GatewayServiceTests: XCTestCase {
     // MARK: Parallel edits and ranking
 
     func testThreeEditsRunInParallelOverTwoSamplersAndComeBackRankedByConfidence() async throws {
-        let sampler = ScriptedSampler(duration: .milliseconds(900))
+        let sampler = ScriptedSampler(duration: .milliseconds(1500))
         try bus.addSampler(sampler, workerID: "sampler-a")
         try bus.addSampler(sampler, workerID: "sampler-b")
 
@@ -35,7 +35,8 @@ final class GatewayServiceTests: XCTestCase {
         let calls = sampler.calls
         XCTAssertEqual(calls.count, 3)
         let sum = calls.reduce(Duration.zero) { $0 + $1.started.duration(to: $1.ended!) }
-        XCTAssertLessThan(total, sum, "three 0.9 s edits on two samplers take two rounds, not three")
+        XCTAssertLessThan(total, sum, "three 1.5 s edits on two samplers take two rounds, not three")
+        XCTAssertLessThan(calls[1].started, calls[0].ended!, "the first two edits overlap")
         XCTAssertEqual(Set(calls.map(\.workerID)), ["sampler-a", "sampler-b"])
 
         XCTAssertEqual(bus.reasoner.calls, 1)
@@ -93,7 +94,41 @@ final class GatewayServiceTests: XCTestCase {
         XCTAssertEqual(sampler.calls.count, 2)
     }
 
+    func testCallerGivenIntentionsWithoutConfidencesShareItEquallyInTheirOrder() async throws {
+        try bus.addSampler(ScriptedSampler(duration: .milliseconds(30)), workerID: "sampler-a")
+        var request = try GatewayRequests.rightEdgeDrag()
+        request.intentions = [
+            GatewayRequests.intention(.shrink, 0, target: "a small red circle"),
+            GatewayRequests.intention(.move, 0, target: "a red circle further right"),
+        ]
+
+        let (_, result) = try await bus.edit(request)
+
+        XCTAssertEqual(result.edits.map(\.intention.kind), [.shrink, .move])
+        XCTAssertEqual(result.edits.map(\.intention.confidence), [0.5, 0.5])
+    }
+
     // MARK: Failures
+
+    func testAReasonerSlowerThanTheReasonTimeoutFailsTheRequestWithDeadlineExceeded() async throws {
+        await bus.shutdown()
+        bus = try GatewayBus(settings: GatewaySettings(reasonTimeout: .milliseconds(300)), reasonerDelay: .seconds(5))
+        let sampler = ScriptedSampler(duration: .milliseconds(30))
+        try bus.addSampler(sampler, workerID: "sampler-a")
+
+        do {
+            _ = try await bus.edit(try GatewayRequests.rightEdgeDrag())
+            XCTFail("expected DEADLINE_EXCEEDED")
+        } catch let error as RPCError {
+            // The gateway's client and the reasoner's worker both watch the deadline; either may say so first.
+            XCTAssertEqual(error.code, .deadlineExceeded)
+            XCTAssertTrue([
+                "the reasoner could not read the drag: lucid.v1.Reasoner.Reason did not finish within 0.3 seconds",
+                "the reasoner could not read the drag: lucid.v1.Reasoner.Reason ran past its deadline",
+            ].contains(error.message), error.message)
+        }
+        XCTAssertEqual(sampler.calls.count, 0)
+    }
 
     func testAFailingEditIsReportedAsItsStatusWhileTheOthersSucceed() async throws {
         let sampler = ScriptedSampler(duration: .milliseconds(30), failing: [.move])
