@@ -39,7 +39,7 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `steps`. Subsequent reads from it will return its default value.
   public mutating func clearSteps() {_uniqueStorage()._steps = nil}
 
-  /// CFG scale s, default 4
+  /// CFG scale s, default 2 (method.md's 4 drifts the demo model's backgrounds)
   public var guidanceScale: Float {
     get {_storage._guidanceScale ?? 0}
     set {_uniqueStorage()._guidanceScale = newValue}
@@ -99,7 +99,7 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `energyScale`. Subsequent reads from it will return its default value.
   public mutating func clearEnergyScale() {_uniqueStorage()._energyScale = nil}
 
-  /// w_sem, default 1.5; 0 = no semantic guidance
+  /// w_sem, default 0.5 (method.md's 1.5 hollows enlarged objects); 0 = none
   public var semanticWeight: Float {
     get {_storage._semanticWeight ?? 0}
     set {_uniqueStorage()._semanticWeight = newValue}

@@ -22,9 +22,14 @@ public typealias ServiceHandlers = (ServiceWorker, Logger) throws -> Void
 
 /// Builds the services of each kind of LucidDrag process from one configuration.
 public enum ServiceAssembly {
+    /// Gateway requests served at once by one gateway process.
+    public static let gatewayConcurrency = 16
+
     /// A worker for `service` connected to `endpoint`, its heartbeat, worker id and version taken
     /// from `configuration`. It answers Health, reporting `model` (the identity of the weights a
-    /// model service serves); the caller registers the service's own methods.
+    /// model service serves); the caller registers the service's own methods. The gateway takes
+    /// ``gatewayConcurrency`` requests at once (its work is waiting on others); the model services
+    /// one each, so that the broker balances edits over processes.
     public static func worker(
         _ service: ServiceName, endpoint: String, workerID: String, configuration: ServiceConfiguration,
         model: String? = nil, logger: Logger
@@ -33,7 +38,7 @@ public enum ServiceAssembly {
             service: service.rawValue,
             endpoint: endpoint,
             configuration: .init(
-                concurrency: 1,
+                concurrency: service == .gateway ? gatewayConcurrency : 1,
                 worker: .init(heartbeat: configuration.heartbeat),
                 version: LucidVersion.current,
                 workerID: workerID,

@@ -102,7 +102,11 @@ final class BuiltinBackendTests: XCTestCase {
         XCTAssertEqual(enlarge.targetPrompt, "a large red circle and a blue star on a light gray background")
         XCTAssertEqual(enlarge.description_p, "enlarge the red circle")
         let move = try XCTUnwrap(withCaption.intentions.first { $0.kind == .move })
-        XCTAssertEqual(move.targetPrompt, "a small red circle moved to the right and a blue star on a light gray background")
+        XCTAssertEqual(move.targetPrompt, caption, "a move does not change what the caption says")
+        XCTAssertEqual(move.description_p, "move the red circle to the right")
+        let stretch = try XCTUnwrap(withCaption.intentions.first { $0.kind == .stretchHorizontal })
+        XCTAssertEqual(stretch.targetPrompt, "a small red ellipse and a blue star on a light gray background",
+                       "a stretched circle is an ellipse")
 
         let bare = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)]))
         XCTAssertEqual(bare.intentions[0].sourcePrompt, "a small red circle")

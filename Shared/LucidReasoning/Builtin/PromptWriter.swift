@@ -1,6 +1,11 @@
 /// PromptWriter: source and target prompts by editing the caption — the dragged object's phrase is
 /// found ("a small red circle") and rewritten for the intention ("a large red circle") — or, without a
 /// caption, by editing the locator's description; plus the short description people read.
+/// The target prompt is the caption as it should read after the edit, so only what a caption names
+/// changes it: a size for enlarge and shrink, and a stretched circle becomes an ellipse. A move,
+/// rotation or deformation leaves the caption as it was (as the demo world's own captions do): the
+/// drag guidance carries the geometry, and prompts a text encoder never saw ("moved to the right")
+/// do not pull the image off course.
 import Foundation
 import LucidProto
 
@@ -11,13 +16,15 @@ public struct PromptWriter: Sendable {
     /// The (source prompt, target prompt, description) for `kind` on the described object.
     public func write(kind: Lucid_V1_IntentionKind, object: RegionDescription, fit: TransformFit?, caption: String,
                       dragDirection: PixelPoint) -> (source: String, target: String, description: String) {
-        let edited = editedPhrase(kind: kind, object: object, fit: fit, dragDirection: dragDirection)
         let description = describe(kind: kind, object: object, fit: fit, dragDirection: dragDirection)
-        guard !caption.isEmpty else { return (object.indefinitePhrase, edited, description) }
+        let source = caption.isEmpty ? object.indefinitePhrase : caption
+        guard let edited = editedPhrase(kind: kind, object: object) else { return (source, source, description) }
+        guard !caption.isEmpty else { return (source, edited, description) }
         if let range = objectPhraseRange(in: caption, object: object) {
             return (caption, caption.replacingCharacters(in: range, with: edited), description)
         }
-        return (caption, "\(caption), with \(object.definitePhrase) \(pastParticiple(kind: kind, fit: fit, dragDirection: dragDirection))", description)
+        let change = kind == .enlarge ? "enlarged" : kind == .shrink ? "shrunk" : "now \(edited)"
+        return (caption, "\(caption), with \(object.definitePhrase) \(change)", description)
     }
 
     /// Where the caption names the object: "a|an|the [size] colour shape", else "… colour <noun>".
@@ -36,12 +43,14 @@ public struct PromptWriter: Sendable {
         return nil
     }
 
-    /// The object's phrase as it should read after the edit.
-    func editedPhrase(kind: Lucid_V1_IntentionKind, object: RegionDescription, fit: TransformFit?, dragDirection: PixelPoint) -> String {
+    /// The object's phrase as it should read after the edit, or nil when a caption would not change.
+    func editedPhrase(kind: Lucid_V1_IntentionKind, object: RegionDescription) -> String? {
         switch kind {
         case .enlarge: return withArticle("\(object.size == "large" ? "huge" : "large") \(object.noun)")
         case .shrink: return withArticle("\(object.size == "small" ? "tiny" : "small") \(object.noun)")
-        default: return "\(object.indefinitePhrase) \(pastParticiple(kind: kind, fit: fit, dragDirection: dragDirection))"
+        case .stretchHorizontal, .stretchVertical where object.shape == .circle:
+            return withArticle("\(object.size) \(object.colour) \(ShapeName.ellipse.rawValue)")
+        default: return nil
         }
     }
 
@@ -56,18 +65,6 @@ public struct PromptWriter: Sendable {
         case .stretchVertical: return (fit?.parameter ?? 2) < 1 ? "squash \(the) vertically" : "stretch \(the) vertically"
         case .rotate: return "rotate \(the) \((fit?.parameter ?? 0) >= 0 ? "clockwise" : "counterclockwise")"
         default: return "deform \(the), pulling it \(directionWords(dragDirection))"
-        }
-    }
-
-    private func pastParticiple(kind: Lucid_V1_IntentionKind, fit: TransformFit?, dragDirection: PixelPoint) -> String {
-        switch kind {
-        case .enlarge: return "enlarged"
-        case .shrink: return "shrunk"
-        case .move: return "moved \(directionWords(fit?.translation ?? dragDirection))"
-        case .stretchHorizontal: return (fit?.parameter ?? 2) < 1 ? "squashed horizontally" : "stretched horizontally"
-        case .stretchVertical: return (fit?.parameter ?? 2) < 1 ? "squashed vertically" : "stretched vertically"
-        case .rotate: return "rotated \((fit?.parameter ?? 0) >= 0 ? "clockwise" : "counterclockwise")"
-        default: return "pulled out of shape \(directionWords(dragDirection))"
         }
     }
 
