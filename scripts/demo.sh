@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds the `luciddrag` CLI and runs its demo (every service
-# started embedded in one process, then a round trip to each through the Majordomo broker).
+# started embedded in one process, one dev-set drag edited three ways, the contact sheet written).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
