@@ -163,8 +163,8 @@ let package = Package(
 
         // MARK: Tests
 
-        // What tests share: child processes with logs, free TCP ports, the red-disc drag scene, PSNR.
-        .target(name: "LucidTestSupport", dependencies: ["LucidImage", "LucidProto"], path: "Tests/LucidTestSupport"),
+        // What tests share: child processes with logs, free TCP ports, the red-disc drag scene, PSNR, the parity metric.
+        .target(name: "LucidTestSupport", dependencies: ["LucidImage", "LucidProto", "LucidTensor"], path: "Tests/LucidTestSupport"),
         // The bus with real sockets on inproc://, ipc:// and tcp://.
         .testTarget(name: "LucidBusTests", dependencies: ["LucidBus", "LucidProto"], path: "Tests/LucidBusTests"),
         // Service configuration and lifecycle, in process.
@@ -178,7 +178,7 @@ let package = Package(
         // Forward values and finite-difference gradient checks of every tensor op.
         .testTarget(name: "LucidTensorTests", dependencies: ["LucidTensor"], path: "Tests/LucidTensorTests"),
         // Loading errors, tokenizer, scheduler and model parity against the PyTorch/diffusers fixtures.
-        .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels"], path: "Tests/LucidModelsTests"),
+        .testTarget(name: "LucidModelsTests", dependencies: ["LucidModels", "LucidTestSupport"], path: "Tests/LucidModelsTests"),
         // The drag edit on the demo model, its parts, and parity with the PyTorch twin of the guided loop.
         .testTarget(name: "LucidEditingTests",
                     dependencies: ["LucidEditing", "LucidModels", "LucidTensor", "LucidImage", "LucidTestSupport"],

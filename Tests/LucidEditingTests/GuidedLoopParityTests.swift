@@ -7,6 +7,7 @@ import LucidEditing
 import LucidImage
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class GuidedLoopParityTests: XCTestCase {

@@ -2,6 +2,7 @@
 import Foundation
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class CLIPTextModelTests: XCTestCase {

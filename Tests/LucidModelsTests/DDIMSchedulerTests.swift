@@ -1,6 +1,7 @@
 /// The DDIM scheduler against diffusers' `DDIMScheduler` / `DDIMInverseScheduler` goldens.
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class DDIMSchedulerTests: XCTestCase {

@@ -4,6 +4,7 @@
 import Foundation
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class DemoModelTests: XCTestCase {

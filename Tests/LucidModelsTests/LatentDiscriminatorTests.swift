@@ -3,6 +3,7 @@
 import Foundation
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class LatentDiscriminatorTests: XCTestCase {

@@ -2,6 +2,7 @@
 /// against the same loop in PyTorch/diffusers.
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class UNetDDIMLoopTests: XCTestCase {

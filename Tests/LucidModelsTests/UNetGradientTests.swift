@@ -3,6 +3,7 @@
 /// sum of the noise prediction, within 1e-3 relative.
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class UNetGradientTests: XCTestCase {

@@ -2,6 +2,7 @@
 /// memory bank), decoder block outputs, and a pass that stops after a given up block.
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class UNetHooksTests: XCTestCase {

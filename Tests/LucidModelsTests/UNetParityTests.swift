@@ -4,6 +4,7 @@
 import Foundation
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 /// The tiny fixture UNet with its checkpoint loaded.

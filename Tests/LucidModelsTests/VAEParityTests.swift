@@ -3,6 +3,7 @@
 /// checkpoints that do not fit.
 import LucidModels
 import LucidTensor
+import LucidTestSupport
 import XCTest
 
 final class VAEParityTests: XCTestCase {
