@@ -31,14 +31,15 @@ struct HealthCheck {
         return checks
     }
 
-    /// "lucid.v1.Sampler        SERVING  worker=… version=… uptime=…  round trip 0.4 ms".
+    /// "lucid.v1.Sampler        SERVING  worker=… version=… [model=… busy=…] uptime=…  round trip 0.4 ms".
     var line: String {
         let name = service.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)
         let milliseconds = String(format: "%.1f ms", roundTrip.milliseconds)
         switch result {
         case .success(let health):
             let status = health.status == .serving ? "SERVING" : "\(health.status)"
-            return "\(name)\(status)  worker=\(health.workerID) version=\(health.version) "
+            let model = health.model.isEmpty ? "" : "model=\(health.model) busy=\(health.busy) "
+            return "\(name)\(status)  worker=\(health.workerID) version=\(health.version) \(model)"
                 + String(format: "uptime=%.1fs", health.uptimeSeconds) + "  round trip \(milliseconds)"
         case .failure(let error):
             return "\(name)DOWN     \(error)  after \(milliseconds)"

@@ -131,7 +131,7 @@ public final class DragEditor: @unchecked Sendable {
         progress(EditProgress(stage: .decode, step: 0, total: 1, preview: nil))
         let decoded = try bridge.decode(outcome.latent)
         let image = try LatentBridge.image(decoded, width: frame.originalWidth, height: frame.originalHeight)
-        let logit = try? quality?.score(outcome.latent, timestep: 0).logit
+        let logit = outcome.note == nil ? try? quality?.score(outcome.latent, timestep: 0).logit : nil
         times.decode = seconds(since: &start)
         progress(EditProgress(stage: .decode, step: 1, total: 1, preview: nil))
         return DragEditResult(image: image, latent: outcome.latent, qualityLogit: logit ?? nil, times: times, frame: frame,
