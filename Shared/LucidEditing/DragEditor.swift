@@ -161,7 +161,7 @@ public final class DragEditor: @unchecked Sendable {
                 guard point.x.isFinite, point.y.isFinite, point.x >= 0, point.y >= 0,
                       point.x < Float(width), point.y < Float(height) else {
                     throw EditingError.invalidInput(
-                        "pair \(index + 1): \(name) (\(point.x), \(point.y)) is outside the \(width)×\(height) image")
+                        "pair \(index): the \(name) (\(point.x), \(point.y)) is outside the \(width)×\(height) image")
                 }
             }
         }

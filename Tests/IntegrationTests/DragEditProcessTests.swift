@@ -1,7 +1,8 @@
 /// The drag edit through real processes over ipc://: gateway, reasoner, two samplers and a
 /// discriminator answer one Gateway.Edit with three different edits of dev task 0032 that change
 /// the masked region and keep the outside; a sampler killed with SIGKILL mid-edit does not lose the
-/// request (the broker re-queues it to another sampler).
+/// request (the broker re-queues it to another sampler, which gives the same image for the same
+/// seed); a discriminator killed mid-edit costs the edit its quality guidance, and the result says so.
 import Foundation
 import LucidBus
 import LucidImage
@@ -107,11 +108,40 @@ final class DragEditProcessTests: XCTestCase {
             try await Task.sleep(for: .seconds(1))
             doomed.signal(SIGKILL)
         }
+        let again = try await edit(request(intentions: 1, steps: 30), client: client)
         await client.shutdown()
         await group.stopAll()
         XCTAssertTrue(killed)
         XCTAssertEqual(result.edits.count, 1)
         XCTAssertEqual(result.edits[0].status.code, .ok, result.edits[0].status.message + group.output)
         XCTAssertEqual(result.edits[0].workerID, "sampler-survivor")
+        XCTAssertEqual(try RasterImage(again.edits[0].image), try RasterImage(result.edits[0].image),
+                       "the re-queued edit is the one the same seed gives")
+    }
+
+    func testADiscriminatorKilledMidEditCostsOnlyTheQualityGuidance() async throws {
+        let group = try ProcessGroup()
+        let bus = group.directory.ipc()
+        try group.gateway(bus: bus)
+        try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
+        let discriminator = try group.worker("luciddrag-discriminator", bus: bus, id: "discriminator-1")
+        try group.worker("luciddrag-sampler", bus: bus, id: "sampler-1")
+        let client = try RPCClient(endpoint: bus)
+        try await group.waitForWorkers(["sampler-1"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
+        try await group.waitForWorkers(["discriminator-1"], of: "lucid.v1.Discriminator", client: client, timeout: .seconds(60))
+
+        var killed = false
+        let result = try await edit(request(intentions: 1, steps: 20), client: client) { progress in
+            guard !killed, progress.stage == "edit", progress.message == "sample", progress.step >= 2 else { return }
+            killed = true
+            discriminator.signal(SIGKILL)
+        }
+        await client.shutdown()
+        await group.stopAll()
+        let edit = try XCTUnwrap(result.edits.first)
+        XCTAssertEqual(edit.status.code, .ok, edit.status.message + group.output)
+        XCTAssertFalse(edit.details.qualityGuidanceApplied)
+        XCTAssertTrue(edit.details.note.hasPrefix("quality guidance stopped at step"), edit.details.note)
+        XCTAssertTrue(edit.qualityLogit.isNaN, "no final score without a discriminator")
     }
 }

@@ -104,7 +104,7 @@ final class SamplerServiceTests: XCTestCase {
         var broken = try request()
         broken.image.encoded = Data([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
         let cases: [(Lucid_V1_EditRequest, String)] = [
-            (outside, "pair 1: target (500.0, 32.44) is outside the 128×128 image"),
+            (outside, "pair 0: the target (500.0, 32.44) is outside the 128×128 image"),
             (noIntention, "the request has no intention with a target prompt"),
             (wrongMask, "the mask: the image is 64×64, expected 128×128"),
             (badWindow, "window must be odd and in 1...15, got 4"),
