@@ -9,8 +9,9 @@
 ///     x̂₀ = (z − √(1−ᾱ_t)·ε̂) / √ᾱ_t
 ///     z_prev = √ᾱ_prev·x̂₀ + √(1−ᾱ_prev−σ²)·ε_cfg + σ·ξ,  σ = η·√((1−ᾱ_prev)/(1−ᾱ_t))·√(1−ᾱ_t/ᾱ_prev)
 ///
-/// with η the regional SDE's inside the mask and 0 outside (blended by M_lat, same ξ), and optional
-/// time travel: re-noise z_prev back to t and redo the step.
+/// with η the regional SDE's inside the mask and 0 outside (blended by M_lat, same ξ), optional
+/// time travel (re-noise z_prev back to t and redo the step) and, from `blendOutsideFrom` on, the
+/// inversion's latent kept outside the mask.
 import LucidModels
 import LucidTensor
 
@@ -108,6 +109,9 @@ public struct CollaborativeSampler {
                 step = try self.step(i, z: renoised, quality: &guide, note: &note, noise: &noise)
             }
             z = step.latent
+            if i >= options.blendOutsideFrom {
+                z = try keepingOutside(z, afterStep: i)
+            }
             progress(i + 1, total, step.predictedClean)
         }
         let applied = options.qualityWeight != 0 && quality != nil && note == nil
@@ -187,6 +191,15 @@ public struct CollaborativeSampler {
             return (try edit.item(), nil, editGradient, nil)
         }
         return (try edit.item(), try content.item(), editGradient, try tape.gradient(of: content, wrt: watched))
+    }
+
+    /// `z` after step i with the inversion's latent of the same (previous) timestep outside the mask.
+    func keepingOutside(_ z: Tensor, afterStep i: Int) throws -> Tensor {
+        let timesteps = scheduler.timesteps
+        let reference = i + 1 < timesteps.count ? inversion.references[timesteps[i + 1]] : inversion.cleanLatent
+        guard let reference else { throw EditingError.unsupported("the inversion has no latent after step \(i)") }
+        let mask = geometry.latentMask
+        return try z * mask + reference * (1 - mask)
     }
 
     /// (ᾱ_t, ᾱ_prev) of step i.

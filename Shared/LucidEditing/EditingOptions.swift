@@ -38,6 +38,11 @@ public struct EditingOptions: Sendable, Equatable {
     public var timeTravel = false
     public var timeTravelSteps = [22, 24, 26, 28]
     public var timeTravelRepeats = 3
+    /// From this step on, the latent outside the mask is replaced by the inversion's latent of the
+    /// same timestep (blended latents, as DragDiffusion does); ≥ steps = off, as method.md has it.
+    /// On by default: on 8 dev tasks it kept other objects intact (outside-mask PSNR 30.7 → 34.3 dB,
+    /// PSNR to the ground truth 20.7 → 23.0 dB).
+    public var blendOutsideFrom = 0
     /// Side of the square handle/target windows at feature resolution (odd).
     public var window = 3
     /// The decoder (up) blocks whose outputs are the guidance features.

@@ -271,6 +271,16 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `workingSide`. Subsequent reads from it will return its default value.
   public mutating func clearWorkingSide() {_uniqueStorage()._workingSide = nil}
 
+  /// from this step on, the latent outside the mask is the inversion's; default 0; >= steps = off
+  public var blendOutsideFrom: UInt32 {
+    get {_storage._blendOutsideFrom ?? 0}
+    set {_uniqueStorage()._blendOutsideFrom = newValue}
+  }
+  /// Returns true if `blendOutsideFrom` has been explicitly set.
+  public var hasBlendOutsideFrom: Bool {_storage._blendOutsideFrom != nil}
+  /// Clears the value of `blendOutsideFrom`. Subsequent reads from it will return its default value.
+  public mutating func clearBlendOutsideFrom() {_uniqueStorage()._blendOutsideFrom = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -511,7 +521,7 @@ fileprivate nonisolated let _protobuf_package = "lucid.v1"
 
 nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SamplingOptions"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{3}blend_outside_from\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
 
   fileprivate class _StorageClass {
     var _steps: UInt32? = nil
@@ -539,6 +549,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
     var _inversionPrompt: String? = nil
     var _previewEvery: UInt32? = nil
     var _workingSide: UInt32? = nil
+    var _blendOutsideFrom: UInt32? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -574,6 +585,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
       _inversionPrompt = source._inversionPrompt
       _previewEvery = source._previewEvery
       _workingSide = source._workingSide
+      _blendOutsideFrom = source._blendOutsideFrom
     }
   }
 
@@ -617,6 +629,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
         case 26: try { try decoder.decodeSingularStringField(value: &_storage._inversionPrompt) }()
         case 27: try { try decoder.decodeSingularUInt32Field(value: &_storage._previewEvery) }()
         case 28: try { try decoder.decodeSingularUInt32Field(value: &_storage._workingSide) }()
+        case 29: try { try decoder.decodeSingularUInt32Field(value: &_storage._blendOutsideFrom) }()
         default: break
         }
       }
@@ -704,6 +717,9 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
       try { if let v = _storage._workingSide {
         try visitor.visitSingularUInt32Field(value: v, fieldNumber: 28)
       } }()
+      try { if let v = _storage._blendOutsideFrom {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 29)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -738,6 +754,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
         if _storage._inversionPrompt != rhs_storage._inversionPrompt {return false}
         if _storage._previewEvery != rhs_storage._previewEvery {return false}
         if _storage._workingSide != rhs_storage._workingSide {return false}
+        if _storage._blendOutsideFrom != rhs_storage._blendOutsideFrom {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -36,5 +36,6 @@ extension EditingOptions {
         if m.hasInversionPrompt { inversionPrompt = m.inversionPrompt }
         if m.hasPreviewEvery { previewEvery = Int(m.previewEvery) }
         if m.hasWorkingSide { workingSide = Int(m.workingSide) }
+        if m.hasBlendOutsideFrom { blendOutsideFrom = Int(m.blendOutsideFrom) }
     }
 }
