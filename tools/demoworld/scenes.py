@@ -171,9 +171,13 @@ def write_scenes(out: str, count: int, seed: int, size: int = 128) -> list[dict]
     return records
 
 
-def parse_generation_args(description: str, out_help: str, count_help: str, argv=None) -> argparse.Namespace:
-    """The command line every generator shares: ``--out``, ``--count``, ``--seed``, ``--size``, checked."""
+def parse_generation_args(description: str, out_help: str, count_help: str, argv=None,
+                          extra=()) -> argparse.Namespace:
+    """The command line every generator shares: ``--out``, ``--count``, ``--seed``, ``--size``, checked
+    (``extra``: more ``(flags, kwargs)`` for ``add_argument``)."""
     p = argparse.ArgumentParser(description=description)
+    for flags, kwargs in extra:
+        p.add_argument(*flags, **kwargs)
     p.add_argument("--out", required=True, help=out_help)
     p.add_argument("--count", type=int, required=True, help=count_help)
     p.add_argument("--seed", type=int, default=0, help="run seed")

@@ -1,6 +1,6 @@
 """Drag tasks with exact ground truth, and the task CLI.
 
-    python -m tools.demoworld.tasks --out DIR --count N --seed S [--size 128]
+    python -m tools.demoworld.tasks --out DIR --count N --seed S [--size 128] [--drags default|large]
 
 Each task takes one object of a random scene and an intended edit (move, enlarge, shrink,
 stretch_horizontal, stretch_vertical), places 1–3 handle → target pairs the way a user would, and then
@@ -13,6 +13,13 @@ Transformations act about the object's centre ``c``:
   move      p -> p + (dx, dy)
   enlarge   p -> c + s (p - c),  s in [1.15, 2.2]      shrink: s in [0.45, 0.87]
   stretch_horizontal  x -> cx + f (x - cx), y unchanged, f in [1.15, 2.2]   (vertical: the same on y)
+
+``--drags large`` (issue 29) makes a split whose every drag is 10–30 % of the image side (13–38 px at 128):
+moves travel that far, and the edited object of a scale or stretch task is resized first (shrink: a big
+object; enlarge: a small-to-medium one) so that a plausible scale or factor drags its handles that far.
+The acceptability rule, the user mask, the ground truth and the file format are the same as the default's;
+per-task seeds come from their own stream, so no large-drag task shares a scene with a default split of the
+same seed.
 """
 
 from __future__ import annotations
@@ -47,6 +54,18 @@ USER_MASK_DILATION = 5
 MIN_DRAG = 3.5
 #: Objects must keep this radius (reference pixels) after a shrink and stay below the maximum after an enlarge.
 MIN_RADIUS, MAX_RADIUS = 7.0, 32.0
+
+#: ``--drags large``: every drag (each pair) is this fraction of the image side.
+LARGE_DRAG_FRACTION = (0.10, 0.30)
+#: ``--drags large``: radius (reference pixels) the edited object is resized to, per intended kind (move keeps it).
+LARGE_RADIUS = {"enlarge": (11.0, 18.0), "shrink": (26.0, 38.0),
+                "stretch_horizontal": (15.0, 24.0), "stretch_vertical": (15.0, 24.0)}
+#: ``--drags large``: the generator's scale / factor ranges (inside the plausible ranges above).
+LARGE_SCALE = {"enlarge": (1.6, 2.15), "shrink": (0.46, 0.65)}
+LARGE_STRETCH = (1.6, 2.15)
+#: ``--drags large``: tag mixed into the per-task seeds (``SeedSequence([seed, index, tag])``).
+LARGE_STREAM = 29
+DRAG_PROFILES = ("default", "large")
 
 #: Handle layouts per intended kind, with their probabilities.
 LAYOUTS = {
@@ -145,26 +164,41 @@ def _boundary(obj: ObjectSpec, angles_deg, k: float) -> np.ndarray:
     return np.array([obj.boundary_point(a, inset=1.0 * k) for a in angles_deg])
 
 
-def propose(kind: str, obj: ObjectSpec, mask: np.ndarray, rng: np.random.Generator, k: float):
+def large_drag_range(size: int) -> tuple[float, float]:
+    """The (shortest, longest) drag in pixels that ``--drags large`` allows at image side ``size``."""
+    return LARGE_DRAG_FRACTION[0] * size, LARGE_DRAG_FRACTION[1] * size
+
+
+def propose(kind: str, obj: ObjectSpec, mask: np.ndarray, rng: np.random.Generator, k: float,
+            drags: str = "default"):
     """Sample an intended edit of ``kind``: (layout, params, handles, targets), or None when a drag would be
-    shorter than ``MIN_DRAG``."""
-    proposal = _propose(kind, obj, mask, rng, k)
-    drags = np.hypot(*(proposal[3] - proposal[2]).T)
-    return proposal if drags.min() >= MIN_DRAG * k else None
+    shorter than ``MIN_DRAG`` (``drags="large"``: when any drag lies outside ``large_drag_range``)."""
+    proposal = _propose(kind, obj, mask, rng, k, drags)
+    lengths = np.hypot(*(proposal[3] - proposal[2]).T)
+    if drags == "large":
+        lo, hi = large_drag_range(int(round(128 * k)))
+        return proposal if lengths.min() >= lo and lengths.max() <= hi else None
+    return proposal if lengths.min() >= MIN_DRAG * k else None
 
 
-def _propose(kind: str, obj: ObjectSpec, mask: np.ndarray, rng: np.random.Generator, k: float):
+def _propose(kind: str, obj: ObjectSpec, mask: np.ndarray, rng: np.random.Generator, k: float,
+             drags: str = "default"):
+    large = drags == "large"
     layouts = LAYOUTS[kind]
     layout = str(rng.choice(list(layouts), p=list(layouts.values())))
     c = np.array([obj.cx, obj.cy])
     if kind == "move":
-        dist = float(rng.uniform(10.0, 30.0)) * k
+        if large:
+            dist = float(rng.uniform(*LARGE_DRAG_FRACTION)) * 128.0 * k
+        else:
+            dist = float(rng.uniform(10.0, 30.0)) * k
         if layout == "boundary_radial":
             theta = float(rng.uniform(0.0, 360.0))
             handles = _boundary(obj, [theta], k)
             rho = float(np.hypot(*(handles[0] - c)))
             direction = (handles[0] - c) / max(rho, 1e-9)
-            dist = max(float(rng.uniform(0.35, 0.75)) * rho, MIN_DRAG * k)
+            if not large:
+                dist = max(float(rng.uniform(0.35, 0.75)) * rho, MIN_DRAG * k)
         else:
             handles = _interior_points(obj, mask, rng, 1 if layout == "interior" else 2)
             a = float(rng.uniform(0.0, 2.0 * math.pi))
@@ -172,7 +206,10 @@ def _propose(kind: str, obj: ObjectSpec, mask: np.ndarray, rng: np.random.Genera
         d = direction * dist
         return layout, {"dx": float(d[0]), "dy": float(d[1])}, handles, handles + d
     if kind in ("enlarge", "shrink"):
-        s = float(rng.uniform(1.3, 1.7)) if kind == "enlarge" else float(rng.uniform(0.6, 0.78))
+        if large:
+            s = float(rng.uniform(*LARGE_SCALE[kind]))
+        else:
+            s = float(rng.uniform(1.3, 1.7)) if kind == "enlarge" else float(rng.uniform(0.6, 0.78))
         if layout == "boundary_one":
             angles = [float(rng.uniform(0.0, 360.0))]
         elif layout == "opposite_diagonal":
@@ -183,7 +220,7 @@ def _propose(kind: str, obj: ObjectSpec, mask: np.ndarray, rng: np.random.Genera
             angles = [a, a + 120.0, a + 240.0]
         handles = _boundary(obj, angles, k)
         return layout, {"scale": s, "anchor": [obj.cx, obj.cy]}, handles, c + s * (handles - c)
-    f = float(rng.uniform(1.3, 1.9))
+    f = float(rng.uniform(*LARGE_STRETCH)) if large else float(rng.uniform(1.3, 1.9))
     axis = 0 if kind == "stretch_horizontal" else 1
     base = 0.0 if axis == 0 else 90.0  # direction of the first side (right or down)
     if layout == "two_sides_off_axis":
@@ -237,8 +274,33 @@ def _with_shape(scene: Scene, shape: str, rng: np.random.Generator) -> tuple[Sce
     return scene.with_object(index, obj, on_top=False), index
 
 
-def make_task(kind: str, seed: int, size: int = 128, shape: str | None = None, max_attempts: int = 500) -> Task:
-    """A task of the intended ``kind`` (editing an object of ``shape``, if given) from the given seed."""
+def _resized_for_large(scene: Scene, index: int, kind: str, rng: np.random.Generator) -> Scene | None:
+    """``--drags large``: the scene with the edited object resized to ``LARGE_RADIUS[kind]`` (and moved to a
+    random free spot if it no longer fits where it was), or None when no spot is free."""
+    if kind not in LARGE_RADIUS:
+        return scene
+    size = min(scene.width, scene.height)
+    k = size / 128.0
+    obj = replace(scene.objects[index], radius=float(rng.uniform(*LARGE_RADIUS[kind])) * k)
+    others = [o for i, o in enumerate(scene.objects) if i != index]
+    for _ in range(50):
+        if fits(obj, others, scene.width, scene.height):
+            return scene.with_object(index, obj, on_top=False)
+        e = obj.extent()
+        if 2 * e >= size - 1:
+            return None
+        obj = replace(obj, cx=float(rng.uniform(e, scene.width - 1 - e)), cy=float(rng.uniform(e, scene.height - 1 - e)))
+    return None
+
+
+def make_task(kind: str, seed: int, size: int = 128, shape: str | None = None, max_attempts: int | None = None,
+              drags: str = "default") -> Task:
+    """A task of the intended ``kind`` (editing an object of ``shape``, if given) from the given seed.
+    ``drags="large"`` makes every drag 10–30 % of the image side (see the module doc)."""
+    if drags not in DRAG_PROFILES:
+        raise ValueError(f"unknown drag profile {drags!r}; expected one of {', '.join(DRAG_PROFILES)}")
+    if max_attempts is None:
+        max_attempts = 500 if drags == "default" else 5000
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     if shape is not None and shape not in SHAPES:
@@ -253,9 +315,13 @@ def make_task(kind: str, seed: int, size: int = 128, shape: str | None = None, m
             index = int(rng.integers(len(scene.objects)))
         else:
             scene, index = _with_shape(scene, shape, rng)
+        if drags == "large":
+            scene = _resized_for_large(scene, index, kind, rng)
+            if scene is None:
+                continue
         obj = scene.objects[index]
         mask = render(Scene(size, size, scene.background, (obj,))).masks[0]
-        proposal = propose(kind, obj, mask, rng, k)
+        proposal = propose(kind, obj, mask, rng, k, drags)
         if proposal is None:
             continue
         layout, params, handles, targets = proposal
@@ -320,7 +386,15 @@ def write_task(task: Task, folder: str, task_id: str) -> dict:
     return record
 
 
-def write_tasks(out: str, count: int, seed: int, size: int = 128) -> list[dict]:
+def task_seed(seed: int, index: int, drags: str = "default") -> int:
+    """The seed of task ``index`` of a run: ``scene_seed`` for the default profile, a separate stream for
+    ``large`` (so the two never share a scene for the same run seed)."""
+    if drags == "default":
+        return scene_seed(seed, index)
+    return int(np.random.SeedSequence([seed, index, LARGE_STREAM]).generate_state(1)[0])
+
+
+def write_tasks(out: str, count: int, seed: int, size: int = 128, drags: str = "default") -> list[dict]:
     """Write ``count`` tasks plus an ``index.json`` summary. Kinds rotate fastest and the edited object's
     shape rotates after each full round of kinds, so kinds and (kind, shape) pairs are balanced."""
     os.makedirs(out, exist_ok=True)
@@ -329,12 +403,15 @@ def write_tasks(out: str, count: int, seed: int, size: int = 128) -> list[dict]:
         kind = KINDS[i % len(KINDS)]
         shape = SHAPES[(i // len(KINDS)) % len(SHAPES)]
         task_id = f"task-{i + 1:04d}"
-        task = make_task(kind, scene_seed(seed, i), size, shape)
+        task = make_task(kind, task_seed(seed, i, drags), size, shape, drags=drags)
         records.append(write_task(task, os.path.join(out, task_id), task_id))
-    summary = {"count": count, "seed": seed, "size": size,
-               "tasks": [{"id": r["id"], "intended_kind": r["intended_kind"], "ambiguous": r["ambiguous"],
-                          "acceptable": [a["kind"] for a in r["acceptable"]], "layout": r["layout"]}
-                         for r in records]}
+    summary = {"count": count, "seed": seed, "size": size}
+    if drags != "default":
+        lo, hi = large_drag_range(size)
+        summary.update({"drags": drags, "drag_range_px": [round(lo, 2), round(hi, 2)]})
+    summary["tasks"] = [{"id": r["id"], "intended_kind": r["intended_kind"], "ambiguous": r["ambiguous"],
+                         "acceptable": [a["kind"] for a in r["acceptable"]], "layout": r["layout"]}
+                        for r in records]
     with open(os.path.join(out, "index.json"), "w") as f:
         json.dump(summary, f, indent=1)
     return records
@@ -342,8 +419,11 @@ def write_tasks(out: str, count: int, seed: int, size: int = 128) -> list[dict]:
 
 def main(argv=None) -> None:
     a = parse_generation_args("Generate seeded demo-world drag tasks with ground truth.",
-                              "output folder (one sub-folder per task)", "number of tasks", argv)
-    records = write_tasks(a.out, a.count, a.seed, a.size)
+                              "output folder (one sub-folder per task)", "number of tasks", argv,
+                              extra=[(("--drags",), {"choices": DRAG_PROFILES, "default": "default",
+                                                     "help": "default: the dev set's drags; large: every drag "
+                                                             "10-30%% of the image side"})])
+    records = write_tasks(a.out, a.count, a.seed, a.size, a.drags)
     amb = sum(r["ambiguous"] for r in records)
     print(f"wrote {len(records)} tasks to {a.out} ({amb} ambiguous)")
 
