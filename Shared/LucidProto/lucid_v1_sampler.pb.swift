@@ -89,7 +89,7 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `inpaintWeight`. Subsequent reads from it will return its default value.
   public mutating func clearInpaintWeight() {_uniqueStorage()._inpaintWeight = nil}
 
-  /// λ, default 2000
+  /// λ, default 20000 (method.md's 2000 barely moves the demo model)
   public var energyScale: Float {
     get {_storage._energyScale ?? 0}
     set {_uniqueStorage()._energyScale = newValue}
