@@ -1,0 +1,82 @@
+/// HTTPAPIServer: the HTTP API as one more service of the gateway process — it serves until the
+/// calling task is cancelled, calling the gateway, the reasoner and Health through the broker.
+import Foundation
+import Hummingbird
+import Logging
+import LucidBus
+
+/// Where the HTTP API listens and what it accepts.
+public struct HTTPAPISettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// When set, every /v1 route needs `Authorization: Bearer <token>`.
+    public var token: String?
+    public var limits: APILimits
+    /// The services `GET /v1/health` asks, by Majordomo name.
+    public var services: [String]
+
+    public init(host: String, port: Int, token: String? = nil, limits: APILimits = APILimits(), services: [String]) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.limits = limits
+        self.services = services
+    }
+}
+
+/// Why the HTTP API cannot start.
+public enum HTTPAPIError: Error, CustomStringConvertible {
+    /// The OpenAPI document is missing from the target's resources.
+    case missingOpenAPIDocument
+
+    public var description: String { "the OpenAPI document openapi.json is missing from LucidHTTPAPI's resources" }
+}
+
+public struct HTTPAPIServer: Sendable {
+    public let name = "http"
+    private let settings: HTTPAPISettings
+    private let client: RPCClient
+    private let openAPI: Data
+    private let logger: Logger
+
+    /// A server that reaches the services through the broker at `endpoint`.
+    public init(settings: HTTPAPISettings, endpoint: String, logger: Logger) throws {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
+            throw HTTPAPIError.missingOpenAPIDocument
+        }
+        openAPI = try Data(contentsOf: url)
+        self.settings = settings
+        self.logger = logger
+        client = try RPCClient(endpoint: endpoint, logger: logger)
+    }
+
+    /// Serves until the calling task is cancelled; then cancels every edit job and returns.
+    /// Throws when the address cannot be bound.
+    public func run() async throws {
+        let jobs = EditJobs(client: client, limits: settings.limits, logger: logger)
+        let routes = HTTPAPIRoutes(jobs: jobs, client: client, settings: settings, openAPI: openAPI)
+        let app = Application(
+            router: routes.router(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "luciddrag"),
+            onServerRunning: { [logger, settings] _ in
+                logger.info("HTTP API listening", metadata: [
+                    "address": "\(settings.host):\(settings.port)", "token": "\(settings.token == nil ? "none" : "required")",
+                ])
+            },
+            logger: logger)
+        do {
+            // Jobs end first, so that their event streams close and the server can stop.
+            try await withTaskCancellationHandler {
+                try await app.run()
+            } onCancel: {
+                Task { await jobs.cancelAll() }
+            }
+        } catch let error where !Task.isCancelled {
+            await jobs.cancelAll()
+            await client.shutdown()
+            throw error
+        }
+        await jobs.cancelAll()
+        await client.shutdown()
+    }
+}
