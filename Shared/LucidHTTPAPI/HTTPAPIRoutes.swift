@@ -5,6 +5,7 @@ import Hummingbird
 import LucidBus
 import LucidImage
 import LucidProto
+import NIOCore
 
 struct HTTPAPIRoutes: Sendable {
     static let reasonerService = "lucid.v1.Reasoner"
@@ -95,7 +96,7 @@ struct HTTPAPIRoutes: Sendable {
         let limit = settings.limits.maxUploadBytes
         do {
             return Data(buffer: try await request.body.collect(upTo: limit))
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw APIError(.resourceExhausted, "the request is larger than \(limit) bytes", status: .contentTooLarge)
         }
     }

@@ -23,24 +23,32 @@ struct HealthReport: Encodable, Sendable {
     let serving: Bool
     let services: [ServiceHealth]
 
-    /// Calls Health on each of `services` in turn, each bounded by `timeout`.
+    /// Calls Health on all of `services` at once, each bounded by `timeout`.
     static func check(_ services: [String], client: RPCClient, timeout: Duration) async -> HealthReport {
-        var answers: [ServiceHealth] = []
-        for service in services {
-            let start = ContinuousClock.now
-            let answer: Result<Lucid_V1_HealthResponse, RPCError>
-            do {
-                answer = .success(try await client.health(service: service, deadline: timeout))
-            } catch let error as RPCError {
-                answer = .failure(error)
-            } catch {
-                answer = .failure(RPCError(code: .unknown, message: "\(error)"))
+        let answers = await withTaskGroup(of: (Int, ServiceHealth).self) { group in
+            for (index, service) in services.enumerated() {
+                group.addTask { (index, await ask(service, client: client, timeout: timeout)) }
             }
-            let elapsed = start.duration(to: .now)
-            let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
-            answers.append(ServiceHealth(service: service, answer, roundTripMs: milliseconds))
+            var answers: [ServiceHealth?] = Array(repeating: nil, count: services.count)
+            for await (index, answer) in group { answers[index] = answer }
+            return answers.compactMap { $0 }
         }
         return HealthReport(serving: answers.allSatisfy { $0.status == "SERVING" }, services: answers)
+    }
+
+    private static func ask(_ service: String, client: RPCClient, timeout: Duration) async -> ServiceHealth {
+        let start = ContinuousClock.now
+        let answer: Result<Lucid_V1_HealthResponse, RPCError>
+        do {
+            answer = .success(try await client.health(service: service, deadline: timeout))
+        } catch let error as RPCError {
+            answer = .failure(error)
+        } catch {
+            answer = .failure(RPCError(code: .unknown, message: "\(error)"))
+        }
+        let elapsed = start.duration(to: .now)
+        let milliseconds = Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15
+        return ServiceHealth(service: service, answer, roundTripMs: milliseconds)
     }
 }
 

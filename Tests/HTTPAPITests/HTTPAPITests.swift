@@ -65,6 +65,24 @@ final class HTTPAPITests: XCTestCase {
         XCTAssertEqual(error["message"] as? String, "pair 0: the handle (200.0, 33.2) is outside the 128×128 image")
     }
 
+    func testABodyAboveTheUploadLimitIsRefusedWith413() async throws {
+        let api = try await start(limits: APILimits(maxUploadBytes: 1000))
+        let answer = try await api.send("POST", "v1/edits", json: try HTTPAPIHarness.task0032())
+        XCTAssertEqual(answer.status, 413)
+        let error = try HTTPAPIHarness.object(answer.body)
+        XCTAssertEqual(error["code"] as? String, "RESOURCE_EXHAUSTED")
+        XCTAssertEqual(error["message"] as? String, "the request is larger than 1000 bytes")
+    }
+
+    func testAnImageAboveTheSideLimitIsRefusedWith400() async throws {
+        let api = try await start(limits: APILimits(maxImageSide: 64))
+        let answer = try await api.send("POST", "v1/edits", json: try HTTPAPIHarness.task0032())
+        XCTAssertEqual(answer.status, 400)
+        let error = try HTTPAPIHarness.object(answer.body)
+        XCTAssertEqual(error["code"] as? String, "INVALID_ARGUMENT")
+        XCTAssertEqual(error["message"] as? String, "the image is 128×128; its longer side may be at most 64 pixels")
+    }
+
     func testAnUnknownJobIsNotFound() async throws {
         let api = try await start()
         for (method, path) in [("GET", "v1/edits/nope"), ("GET", "v1/edits/nope/events"), ("DELETE", "v1/edits/nope"),
