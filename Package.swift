@@ -7,6 +7,7 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
     name: "LucidDrag",
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: Contract and bus
@@ -114,7 +116,7 @@ let package = Package(
         // The HTTP API in front of the gateway: edit jobs, Server-Sent Events, results, reason, health.
         .target(
             name: "LucidHTTPAPI",
-            dependencies: ["LucidBus", "LucidProto", "LucidImage", hummingbird, logging, swiftProtobuf],
+            dependencies: ["LucidBus", "LucidProto", "LucidImage", hummingbird, serviceLifecycle, logging, swiftProtobuf],
             path: "Shared/LucidHTTPAPI",
             resources: [.copy("openapi.json")]
         ),

@@ -3,6 +3,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import LucidBus
 
 /// Where the HTTP API listens and what it accepts.
@@ -50,7 +51,8 @@ public struct HTTPAPIServer: Sendable {
         client = try RPCClient(endpoint: endpoint, logger: logger)
     }
 
-    /// Serves until the calling task is cancelled; then cancels every edit job and returns.
+    /// Serves until the calling task is cancelled; then cancels every edit job (closing their event
+    /// streams), stops the server gracefully (requests in flight are answered) and returns.
     /// Throws when the address cannot be bound.
     public func run() async throws {
         let jobs = EditJobs(client: client, limits: settings.limits, logger: logger)
@@ -64,19 +66,20 @@ public struct HTTPAPIServer: Sendable {
                 ])
             },
             logger: logger)
-        do {
-            // Jobs end first, so that their event streams close and the server can stop.
-            try await withTaskCancellationHandler {
-                try await app.run()
-            } onCancel: {
-                Task { await jobs.cancelAll() }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        // The server runs outside this task, so that cancelling this one shuts it down gracefully
+        // rather than cancelling its connections.
+        let server = Task { try await group.run() }
+        await withTaskCancellationHandler {
+            _ = await server.result
+        } onCancel: {
+            Task {
+                await jobs.cancelAll()
+                await group.triggerGracefulShutdown()
             }
-        } catch let error where !Task.isCancelled {
-            await jobs.cancelAll()
-            await client.shutdown()
-            throw error
         }
         await jobs.cancelAll()
         await client.shutdown()
+        try await server.value
     }
 }
