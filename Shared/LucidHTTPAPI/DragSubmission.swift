@@ -37,12 +37,10 @@ struct DragSubmission: Decodable {
 
     /// The Gateway.Edit request: `options` with `seed` and `steps` applied over it.
     func gatewayRequest(options: Lucid_V1_SamplingOptions) throws -> Lucid_V1_GatewayEditRequest {
+        let drag = try reasonRequest()
         var request = Lucid_V1_GatewayEditRequest()
-        request.image.encoded = try Self.base64("image", image)
-        request.mask.encoded = try Self.base64("mask", mask)
-        request.pairs = try pointPairs()
-        request.caption = caption ?? ""
-        request.numIntentions = intentions ?? 0
+        (request.image, request.mask, request.pairs) = (drag.image, drag.mask, drag.pairs)
+        (request.caption, request.numIntentions) = (drag.caption, drag.numIntentions)
         request.options = options
         if let seed { request.options.seed = seed }
         if let steps { request.options.steps = steps }

@@ -118,6 +118,19 @@ final class HTTPAPITests: XCTestCase {
         }
     }
 
+    func testAFinishedJobIsDeletedAfterTheKeepTime() async throws {
+        let api = try await start(limits: APILimits(keepResults: .seconds(2)))
+        let posted = try await api.send("POST", "v1/edits", json: try HTTPAPIHarness.task0032(intentions: 1, steps: 200))
+        let id = try XCTUnwrap(try HTTPAPIHarness.object(posted.body)["id"] as? String)
+        let deleted = try await api.send("DELETE", "v1/edits/\(id)")
+        XCTAssertEqual(deleted.status, 200)
+        let kept = try await api.send("GET", "v1/edits/\(id)")
+        XCTAssertEqual(kept.status, 200)
+        try await waitFor("the job to be deleted") {
+            try await api.send("GET", "v1/edits/\(id)").status == 404
+        }
+    }
+
     func testAFullQueueIsRefusedWith429AndRetryAfter() async throws {
         let api = try await start(limits: APILimits(maxJobs: 1))
         let first = try await api.send("POST", "v1/edits", json: try HTTPAPIHarness.task0032(intentions: 1, steps: 200))
