@@ -91,13 +91,16 @@ struct HTTPAPIRoutes: Sendable {
         }
     }
 
-    /// The request body, refused with 413 above `maxUploadBytes`.
+    /// The request body as JSON (a multipart/form-data one converted), refused with 413 above `maxUploadBytes`.
     private func body(of request: Request) async throws -> Data {
         let limit = settings.limits.maxUploadBytes
+        let body: Data
         do {
-            return Data(buffer: try await request.body.collect(upTo: limit))
+            body = Data(buffer: try await request.body.collect(upTo: limit))
         } catch is NIOTooManyBytesError {
             throw APIError(.resourceExhausted, "the request is larger than \(limit) bytes", status: .contentTooLarge)
         }
+        guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(of:)) else { return body }
+        return try MultipartForm(body, boundary: boundary).dragJSON()
     }
 }

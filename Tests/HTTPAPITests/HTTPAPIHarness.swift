@@ -67,12 +67,19 @@ final class HTTPAPIHarness {
     /// the status, the body and the response.
     func send(_ method: String, _ path: String, json: [String: Any]? = nil, token: String? = nil) async throws
         -> (status: Int, body: Data, response: HTTPURLResponse) {
+        try await send(method, path, body: try json.map { try JSONSerialization.data(withJSONObject: $0) },
+                       contentType: "application/json", token: token)
+    }
+
+    /// Sends `method` to `path` with `body` of `contentType`.
+    func send(_ method: String, _ path: String, body: Data?, contentType: String, token: String? = nil) async throws
+        -> (status: Int, body: Data, response: HTTPURLResponse) {
         var request = URLRequest(url: base.appendingPathComponent(path))
         request.httpMethod = method
         request.timeoutInterval = 300
-        if let json {
-            request.httpBody = try JSONSerialization.data(withJSONObject: json)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let body {
+            request.httpBody = body
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response) = try await URLSession.shared.data(for: request)

@@ -56,6 +56,30 @@ final class HTTPAPITests: XCTestCase {
         XCTAssertEqual(third.status, 404)
     }
 
+    func testAnEditPostedAsAMultipartFormRunsUntilDone() async throws {
+        let api = try await start()
+        let folder = HTTPAPIHarness.root.appendingPathComponent("Benchmarks/data/drag-dev/task-0032")
+        let boundary = "lucid-\(UUID().uuidString)"
+        var body = Data()
+        for (name, file) in [("image", "input.png"), ("mask", "mask.png")] {
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(file)\"\r\n".utf8)
+            body += Data("Content-Type: image/png\r\n\r\n".utf8)
+            body += try Data(contentsOf: folder.appendingPathComponent(file)) + Data("\r\n".utf8)
+        }
+        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n".utf8)
+        body += Data(#"{"pairs": [{"handle": [60.04, 33.2], "target": [55.99, 32.44]}], "intentions": 1, "seed": 3, "steps": 4}"#.utf8)
+        body += Data("\r\n--\(boundary)--\r\n".utf8)
+
+        let posted = try await api.send("POST", "v1/edits", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        XCTAssertEqual(posted.status, 202, String(decoding: posted.body, as: UTF8.self))
+        let id = try XCTUnwrap(try HTTPAPIHarness.object(posted.body)["id"] as? String)
+        _ = try await api.send("GET", "v1/edits/\(id)/events")
+        let job = try HTTPAPIHarness.object(try await api.send("GET", "v1/edits/\(id)").body)
+        XCTAssertEqual(job["status"] as? String, "done")
+        XCTAssertEqual(job["seed"] as? Int, 3)
+        XCTAssertEqual((job["edits"] as? [Any])?.count, 1)
+    }
+
     func testAHandleOutsideTheImageIsRefusedWith400AndTheGatewaysMessage() async throws {
         let api = try await start()
         let answer = try await api.send("POST", "v1/edits", json: try HTTPAPIHarness.task0032(handle: [200, 33.2]))
