@@ -119,6 +119,15 @@ final class HTTPAPITests: XCTestCase {
         }
     }
 
+    func testAnUnknownRouteIsNotFoundInJSON() async throws {
+        let api = try await start()
+        let answer = try await api.send("GET", "v1/nothing")
+        XCTAssertEqual(answer.status, 404)
+        let error = try HTTPAPIHarness.object(answer.body)
+        XCTAssertEqual(error["code"] as? String, "NOT_FOUND")
+        XCTAssertEqual(error["message"] as? String, "Not Found")
+    }
+
     func testDeleteCancelsARunningEditAndTheSamplerStops() async throws {
         let api = try await start()
         let posted = try await api.send("POST", "v1/edits", json: try HTTPAPIHarness.task0032(intentions: 1, steps: 200))
