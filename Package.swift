@@ -6,6 +6,8 @@ import PackageDescription
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
     name: "LucidDrag",
@@ -29,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: Contract and bus
@@ -109,6 +113,14 @@ let package = Package(
             path: "Shared/LucidReasoningBench"
         ),
 
+        // The HTTP API in front of the gateway: edit jobs, Server-Sent Events, results, reason, health.
+        .target(
+            name: "LucidHTTPAPI",
+            dependencies: ["LucidBus", "LucidProto", "LucidImage", hummingbird, serviceLifecycle, logging, swiftProtobuf],
+            path: "Shared/LucidHTTPAPI",
+            resources: [.copy("openapi.json")]
+        ),
+
         // MARK: The discriminator
 
         // The discriminator as a bus service: Score checked, run on its own thread, answered with the model identity.
@@ -130,10 +142,10 @@ let package = Package(
             ],
             path: "Services/luciddrag"
         ),
-        // The gateway process: the Majordomo broker and the lucid.v1.Gateway service.
+        // The gateway process: the Majordomo broker, the lucid.v1.Gateway service, and the HTTP API (--http).
         .executableTarget(
             name: "luciddrag-gateway",
-            dependencies: ["LucidService", "LucidGatewayService", argumentParser],
+            dependencies: ["LucidService", "LucidGatewayService", "LucidHTTPAPI", argumentParser],
             path: "Services/luciddrag-gateway"
         ),
         // A lucid.v1.Reasoner worker process.
@@ -217,6 +229,15 @@ let package = Package(
                 "LucidTestSupport",
             ],
             path: "Tests/GatewayServiceTests"
+        ),
+        // The HTTP API on a real port with a real broker, gateway, built-in reasoner and demo-model sampler.
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "LucidHTTPAPI", "LucidGatewayService", "LucidReasonerService", "LucidReasoning", "LucidSamplerService",
+                "LucidImage", "LucidBus", "LucidProto", "LucidTestSupport",
+            ],
+            path: "Tests/HTTPAPITests"
         ),
         // The reasoner benchmark's scoring on small task folders.
         .testTarget(

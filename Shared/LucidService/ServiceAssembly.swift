@@ -59,10 +59,12 @@ public enum ServiceAssembly {
 
     /// The gateway process: the broker bound to `configuration.bus` and `extraEndpoints` plus a
     /// private in-process endpoint, then the gateway's own worker on that one, set up by `handlers`,
-    /// which get the private endpoint for the gateway's own calls to the other services.
+    /// which get the private endpoint for the gateway's own calls to the other services, then the
+    /// services `companions` makes to run beside them on that endpoint (the HTTP API).
     public static func gateway(
         extraEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger,
-        handlers: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void
+        handlers: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void,
+        companions: (_ localEndpoint: String, Logger) throws -> [any LucidService] = { _, _ in [] }
     ) throws -> [any LucidService] {
         let local = privateEndpoint()
         let broker = try broker(
@@ -70,7 +72,7 @@ public enum ServiceAssembly {
         let gateway = worker(.gateway, endpoint: local, workerID: configuration.workerID,
                              configuration: configuration, logger: logger)
         try handlers(gateway, local, logger)
-        return [broker, gateway]
+        return [broker, gateway] + (try companions(local, logger))
     }
 
     /// All four services as threads of one process around a broker on a private inproc:// endpoint,

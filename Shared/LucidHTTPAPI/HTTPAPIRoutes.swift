@@ -1,0 +1,107 @@
+/// HTTPAPIRoutes: the routes of the HTTP API — edits as jobs, their events, images and
+/// cancellation, the reasoner, health, and the OpenAPI document.
+import Foundation
+import Hummingbird
+import LucidBus
+import LucidImage
+import LucidProto
+import NIOCore
+
+struct HTTPAPIRoutes: Sendable {
+    static let reasonerService = "lucid.v1.Reasoner"
+
+    let jobs: EditJobs
+    let client: RPCClient
+    let settings: HTTPAPISettings
+    let openAPI: Data
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        router.get("openapi.json") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+        }
+        let v1 = router.group("v1")
+        if let token = settings.token { v1.add(middleware: BearerTokenMiddleware(token: token)) }
+        v1.post("edits") { request, _ in try await submit(request) }
+        v1.get("edits/:id") { _, context in try JSONBody.response(await jobs.job(try context.parameters.require("id")).view) }
+        v1.get("edits/:id/events") { _, context in try await events(of: try context.parameters.require("id")) }
+        v1.delete("edits/:id") { _, context in try JSONBody.response(await jobs.cancel(try context.parameters.require("id")).view) }
+        v1.get("edits/:id/results/:file") { _, context in
+            try await image(of: try context.parameters.require("id"), file: try context.parameters.require("file"))
+        }
+        v1.post("reason") { request, _ in try await reason(request) }
+        v1.get("health") { _, _ in
+            let report = await HealthReport.check(settings.services, client: client, timeout: .seconds(5))
+            return try JSONBody.response(report, status: report.serving ? .ok : .serviceUnavailable)
+        }
+        return router
+    }
+
+    /// `POST /v1/edits` → 202 `{"id": …}` once the gateway has accepted the request.
+    private func submit(_ request: Request) async throws -> Response {
+        let (submission, options) = try DragSubmission.read(try await body(of: request), maxImageSide: settings.limits.maxImageSide)
+        let job = try await jobs.submit(try submission.gatewayRequest(options: options))
+        var response = try JSONBody.response(["id": job.id], status: .accepted)
+        response.headers[.location] = "/v1/edits/\(job.id)"
+        return response
+    }
+
+    /// `GET /v1/edits/{id}/events`: what happened so far, then live, as text/event-stream.
+    private func events(of id: String) async throws -> Response {
+        let events = try await jobs.job(id).subscribe()
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            for await event in events { try await writer.write(ByteBuffer(string: event.text)) }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// `GET /v1/edits/{id}/results/{k}.png`: the k-th ranked image (1 = best) as PNG.
+    private func image(of id: String, file: String) async throws -> Response {
+        guard file.hasSuffix(".png"), let rank = Int(file.dropLast(4)), rank >= 1 else {
+            throw APIError(.notFound, "no result \(file): results are 1.png, 2.png, … by rank")
+        }
+        guard let edit = try await jobs.job(id).edit(rank: rank), edit.status.code == .ok else {
+            throw APIError(.notFound, "edit job \(id) has no image of rank \(rank)")
+        }
+        let png: Data
+        if case .encoded(let bytes)? = edit.image.content, ImageFileFormat.sniff(bytes) == .png {
+            png = bytes
+        } else {
+            png = try PNGCodec.encode(try RasterImage(edit.image))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "image/png"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: png)))
+    }
+
+    /// `POST /v1/reason`: Reasoner.Reason on the drag, without editing.
+    private func reason(_ request: Request) async throws -> Response {
+        let (submission, _) = try DragSubmission.read(try await body(of: request), maxImageSide: settings.limits.maxImageSide)
+        do {
+            let answer: Lucid_V1_ReasonResponse = try await client.call(
+                service: Self.reasonerService, method: "Reason", try submission.reasonRequest(), deadline: .seconds(60))
+            return try JSONBody.response(ReasonView(answer))
+        } catch let error as RPCError {
+            throw APIError(error)
+        }
+    }
+
+    /// The request body as JSON (a multipart/form-data one converted), refused with 413 above `maxUploadBytes`.
+    private func body(of request: Request) async throws -> Data {
+        let limit = settings.limits.maxUploadBytes
+        let body: Data
+        do {
+            body = Data(buffer: try await request.body.collect(upTo: limit))
+        } catch is NIOTooManyBytesError {
+            throw APIError(.resourceExhausted, "the request is larger than \(limit) bytes", status: .contentTooLarge)
+        }
+        guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(of:)) else { return body }
+        return try MultipartForm(body, boundary: boundary).dragJSON()
+    }
+}

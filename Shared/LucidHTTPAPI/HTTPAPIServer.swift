@@ -1,0 +1,85 @@
+/// HTTPAPIServer: the HTTP API as one more service of the gateway process — it serves until the
+/// calling task is cancelled, calling the gateway, the reasoner and Health through the broker.
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import LucidBus
+
+/// Where the HTTP API listens and what it accepts.
+public struct HTTPAPISettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// When set, every /v1 route needs `Authorization: Bearer <token>`.
+    public var token: String?
+    public var limits: APILimits
+    /// The services `GET /v1/health` asks, by Majordomo name.
+    public var services: [String]
+
+    public init(host: String, port: Int, token: String? = nil, limits: APILimits = APILimits(), services: [String]) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.limits = limits
+        self.services = services
+    }
+}
+
+/// Why the HTTP API cannot start.
+public enum HTTPAPIError: Error, CustomStringConvertible {
+    /// The OpenAPI document is missing from the target's resources.
+    case missingOpenAPIDocument
+
+    public var description: String { "the OpenAPI document openapi.json is missing from LucidHTTPAPI's resources" }
+}
+
+public struct HTTPAPIServer: Sendable {
+    public let name = "http"
+    private let settings: HTTPAPISettings
+    private let client: RPCClient
+    private let openAPI: Data
+    private let logger: Logger
+
+    /// A server that reaches the services through the broker at `endpoint`.
+    public init(settings: HTTPAPISettings, endpoint: String, logger: Logger) throws {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
+            throw HTTPAPIError.missingOpenAPIDocument
+        }
+        openAPI = try Data(contentsOf: url)
+        self.settings = settings
+        self.logger = logger
+        client = try RPCClient(endpoint: endpoint, logger: logger)
+    }
+
+    /// Serves until the calling task is cancelled; then cancels every edit job (closing their event
+    /// streams), stops the server gracefully (requests in flight are answered) and returns.
+    /// Throws when the address cannot be bound.
+    public func run() async throws {
+        let jobs = EditJobs(client: client, limits: settings.limits, logger: logger)
+        let routes = HTTPAPIRoutes(jobs: jobs, client: client, settings: settings, openAPI: openAPI)
+        let app = Application(
+            router: routes.router(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "luciddrag"),
+            onServerRunning: { [logger, settings] _ in
+                logger.info("HTTP API listening", metadata: [
+                    "address": "\(settings.host):\(settings.port)", "token": "\(settings.token == nil ? "none" : "required")",
+                ])
+            },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        // The server runs outside this task, so that cancelling this one shuts it down gracefully
+        // rather than cancelling its connections.
+        let server = Task { try await group.run() }
+        await withTaskCancellationHandler {
+            _ = await server.result
+        } onCancel: {
+            Task {
+                await jobs.cancelAll()
+                await group.triggerGracefulShutdown()
+            }
+        }
+        await jobs.cancelAll()
+        await client.shutdown()
+        try await server.value
+    }
+}
