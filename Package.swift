@@ -94,10 +94,14 @@ let package = Package(
             dependencies: ["LucidReasoning", "LucidBus", "LucidService", "LucidProto", logging, argumentParser],
             path: "Shared/LucidReasonerService"
         ),
-        // The sampler as a bus service: the Edit handler, its compute thread, quality guidance over the bus.
+        // The sampler as a bus service: the Edit handler, its compute thread, quality guidance over the bus
+        // (the Discriminator service's tensor messages).
         .target(
             name: "LucidSamplerService",
-            dependencies: ["LucidEditing", "LucidModels", "LucidTensor", "LucidImage", "LucidBus", "LucidProto", logging],
+            dependencies: [
+                "LucidEditing", "LucidModels", "LucidTensor", "LucidImage", "LucidBus", "LucidProto",
+                "LucidDiscriminatorService", logging,
+            ],
             path: "Shared/LucidSamplerService"
         ),
         // The gateway as a bus service: Gateway.Edit, the reasoner and one sampler edit per intention in parallel.
@@ -145,7 +149,7 @@ let package = Package(
         // The gateway process: the Majordomo broker, the lucid.v1.Gateway service, and the HTTP API (--http).
         .executableTarget(
             name: "luciddrag-gateway",
-            dependencies: ["LucidService", "LucidGatewayService", "LucidHTTPAPI", argumentParser],
+            dependencies: ["LucidService", "LucidBus", "LucidGatewayService", "LucidHTTPAPI", argumentParser],
             path: "Services/luciddrag-gateway"
         ),
         // A lucid.v1.Reasoner worker process.

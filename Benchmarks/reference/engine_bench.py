@@ -5,7 +5,7 @@ Runs the same rows as the Swift benchmark (same names, shapes, configs, thread c
 torch + diffusers + transformers on the CPU and prints one JSON object
 {row: {"seconds": [...], "flops": F, "peak_rss": bytes, "other_cpu_seconds": s}} on stdout.
 The Swift command starts it; run it alone with e.g.
-    /work/.venv-ref/bin/python Benchmarks/reference/engine_bench.py --threads 2 --rows "op conv3x3 320ch 64x64"
+    .venv-ref/bin/python Benchmarks/reference/engine_bench.py --threads 2 --rows "op conv3x3 320ch 64x64"
 Tested with torch==2.13.0+cpu, diffusers 0.42, transformers 5.x.
 """
 import argparse

@@ -3,6 +3,7 @@
 // --http, also the HTTP API in front of it.
 import ArgumentParser
 import Foundation
+import LucidBus
 import LucidGatewayService
 import LucidHTTPAPI
 import LucidService
@@ -18,10 +19,10 @@ struct GatewayCommand: AsyncParsableCommand {
     @OptionGroup var options: GatewayOptions
 
     @Option(help: "Seconds the reasoner may take per request (a sooner request deadline wins).")
-    var reasonTimeout: Double = GatewaySettings().reasonTimeout.secondsValue
+    var reasonTimeout: Double = GatewaySettings().reasonTimeout.seconds
 
     @Option(help: "Seconds each sampler edit may take when the request sets no deadline.")
-    var editTimeout: Double = GatewaySettings().editTimeout.secondsValue
+    var editTimeout: Double = GatewaySettings().editTimeout.seconds
 
     @Option(help: "Serve the HTTP API on HOST:PORT, e.g. 127.0.0.1:8080 (default: no HTTP API).")
     var http: String?
@@ -33,7 +34,7 @@ struct GatewayCommand: AsyncParsableCommand {
     var maxJobs: Int = APILimits().maxJobs
 
     @Option(help: "Seconds a finished HTTP edit job and its images are kept.")
-    var keepResults: Double = APILimits().keepResults.secondsValue
+    var keepResults: Double = APILimits().keepResults.seconds
 
     func validate() throws {
         guard reasonTimeout > 0, editTimeout > 0 else {
@@ -81,12 +82,5 @@ struct GatewayCommand: AsyncParsableCommand {
             throw ValidationError("--http must be HOST:PORT, e.g. 127.0.0.1:8080; got \(address)")
         }
         return (String(address[..<colon]), port)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, for a flag's default.
-    fileprivate var secondsValue: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -1,6 +1,7 @@
 // The contact sheet of one drag edit: the input with its drags drawn as arrows, then each edit in
 // rank order, labelled with its rank, kind, confidence, description and quality logit (or why it failed).
 import Foundation
+import LucidBus
 import LucidImage
 import LucidProto
 import LucidReasoning
@@ -46,7 +47,7 @@ enum ContactSheet {
         let heading = String(format: "#%d %@  confidence %.2f", edit.rank, intention.kind.wireName, intention.confidence)
         guard edit.succeeded else {
             let picture = try RasterImage(width: width, height: height, colour: failedTile)
-            return try tile(picture, lines: [heading, intention.description_p, "failed: \(edit.status.code.contractName)", edit.status.message],
+            return try tile(picture, lines: [heading, intention.description_p, "failed: \(edit.status.code.name)", edit.status.message],
                             colour: failedInk)
         }
         let image = try RasterImage(edit.image)

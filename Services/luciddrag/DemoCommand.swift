@@ -55,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
             inputs: inputs, intentions: Self.intentions, defaultOutput: EditOutput(directory: URL(fileURLWithPath: "out/demo")))
         try await session.runEmbedded(model: try options.model.folder(), label: "demo")
         print(String(format: "demo finished in %.1f s (services started, %d edits, services stopped); the sheet is %@",
-                     started.duration(to: .now).secondsValue, Self.intentions, session.output.sheet.path))
+                     started.duration(to: .now).seconds, Self.intentions, session.output.sheet.path))
     }
 }
 

@@ -5,9 +5,4 @@ extension Duration {
     var milliseconds: Double {
         Double(components.seconds) * 1000 + Double(components.attoseconds) * 1e-15
     }
-
-    /// The duration in seconds, as a floating-point number.
-    var secondsValue: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
 }

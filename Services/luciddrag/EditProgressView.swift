@@ -1,6 +1,7 @@
 // The live progress of one Gateway.Edit on standard error: a bar per intention, redrawn in place on
 // a terminal, or plain lines (on each change of stage, and at most every few seconds otherwise).
 import Foundation
+import LucidBus
 import LucidGatewayService
 import LucidProto
 import LucidReasoning
@@ -53,7 +54,7 @@ final class EditProgressView {
             let edit = progress.edit
             rows[index].outcome = edit.succeeded
                 ? String(format: "done in %.1f s on %@", edit.details.seconds, edit.workerID)
-                : "failed: \(edit.status.code.contractName): \(edit.status.message)"
+                : "failed: \(edit.status.code.name): \(edit.status.message)"
             if !isTerminal { printPlain(index, force: true) }
         default:
             return

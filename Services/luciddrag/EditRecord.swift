@@ -1,6 +1,7 @@
 // edit.json: what one drag edit was asked and what came back — inputs, seed, intentions, and per edit
 // its file, status, quality, worker and stage timings — next to the images it describes.
 import Foundation
+import LucidBus
 import LucidProto
 import LucidReasoning
 
@@ -98,7 +99,7 @@ struct EditRecord: Encodable {
             let details = edit.details
             return Edit(
                 rank: edit.rank, kind: edit.intention.kind.wireName, file: files[edit.rank],
-                status: Status(code: edit.status.code.contractName, message: edit.status.message),
+                status: Status(code: edit.status.code.name, message: edit.status.message),
                 qualityLogit: edit.succeeded && edit.qualityLogit.isFinite ? edit.qualityLogit : nil,
                 details: !edit.succeeded ? nil : Details(
                     worker: edit.workerID, seconds: details.seconds,

@@ -19,9 +19,9 @@ enum EditSessionError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .requestFailed(let error):
-            return "the gateway did not edit: \(error.code.contractName): \(error.message)"
+            return "the gateway did not edit: \(error.code.name): \(error.message)"
         case .everyEditFailed(let statuses, let output):
-            let reasons = Set(statuses.map { "\($0.code.contractName): \($0.message)" }).sorted()
+            let reasons = Set(statuses.map { "\($0.code.name): \($0.message)" }).sorted()
             return "every edit failed (details in \(output.path)/edit.json): " + reasons.joined(separator: "; ")
         case .interrupted:
             return "interrupted: the edit was cancelled"
@@ -54,7 +54,7 @@ struct EditSession {
             await client.shutdown()
             throw error
         }
-        let clientSeconds = started.duration(to: .now).secondsValue
+        let clientSeconds = started.duration(to: .now).seconds
         let files = try output.write(request: request, inputs: inputs, result: result, clientSeconds: clientSeconds)
         printSummary(result, files: files, clientSeconds: clientSeconds)
         guard result.edits.contains(where: \.succeeded) else {
@@ -120,7 +120,7 @@ struct EditSession {
                 print("\(heading)\(quality)  \(output.directory.appendingPathComponent(file).path)  "
                       + String(format: "(%@, %.1f s)", edit.workerID, edit.details.seconds))
             } else {
-                print("\(heading)failed: \(edit.status.code.contractName): \(edit.status.message)")
+                print("\(heading)failed: \(edit.status.code.name): \(edit.status.message)")
             }
         }
         print("sheet: \(output.sheet.path)")

@@ -34,7 +34,7 @@ struct ScoreInput {
             throw ScoreRequestError(
                 "latent is \(shape[2])×\(shape[3]); discriminator \(model) takes H and W that are multiples of \(multiple)")
         }
-        latents = try Self.decode(request.latent)
+        latents = try Tensor(request.latent)
         let batch = Int(shape[0])
         guard request.timesteps.count == batch || request.timesteps.count == 1 else {
             throw ScoreRequestError(
@@ -46,37 +46,6 @@ struct ScoreInput {
         }
         timesteps = request.timesteps.map(Float.init)
         wantGradient = request.wantGradient
-    }
-
-    /// The tensor a lucid.v1.Tensor holds, once its byte count and values are checked.
-    private static func decode(_ message: Lucid_V1_Tensor) throws -> Tensor {
-        let shape = message.shape.map(Int.init)
-        let (count, overflow) = shape.reduce((1, false)) { product, side in
-            let (value, overflow) = product.0.multipliedReportingOverflow(by: side)
-            return (value, product.1 || overflow)
-        }
-        guard !overflow, count <= Int.max / 4 else {
-            throw ScoreRequestError("latent shape \(message.shape) has more elements than can be addressed")
-        }
-        guard message.data.count == count * 4 else {
-            throw ScoreRequestError(
-                "latent data has \(message.data.count) bytes; shape \(message.shape) needs \(count * 4) (4 per float32)")
-        }
-        var firstNonFinite: Int?
-        let tensor = Tensor(shape: shape) { values in
-            message.data.withUnsafeBytes { bytes in
-                for i in 0..<count {
-                    let bits = bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
-                    let value = Float(bitPattern: UInt32(littleEndian: bits))
-                    if firstNonFinite == nil && !value.isFinite { firstNonFinite = i }
-                    values[i] = value
-                }
-            }
-        }
-        if let index = firstNonFinite {
-            throw ScoreRequestError("latent holds NaN or infinite values (the first at element \(index))")
-        }
-        return tensor
     }
 }
 

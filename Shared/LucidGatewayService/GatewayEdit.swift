@@ -44,7 +44,7 @@ struct GatewayEdit {
         result.fellBack = resolved.fellBack
         result.fallbackReason = resolved.fallbackReason
         result.seed = options.seed
-        result.seconds = Self.seconds(started.duration(to: .now))
+        result.seconds = started.duration(to: .now).seconds
         context.logger.info("edit finished", metadata: [
             "intentions": "\(edits.count)", "failed": "\(edits.filter { !$0.succeeded }.count)",
             "seconds": "\(result.seconds)",
@@ -167,10 +167,5 @@ struct GatewayEdit {
             }
         }
         throw RPCError(code: .cancelled, message: "the edit was cancelled with the gateway request")
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -2,6 +2,7 @@
 /// discriminator runs (and scales) as its own service. The sampling thread blocks on the answer.
 import Foundation
 import LucidBus
+import LucidDiscriminatorService
 import LucidEditing
 import LucidProto
 import LucidTensor

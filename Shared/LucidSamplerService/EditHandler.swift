@@ -94,7 +94,7 @@ extension Lucid_V1_EditResult {
         self.init()
         image = try result.image.pngMessage()
         qualityLogit = result.qualityLogit ?? .nan
-        self.seconds = Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18
+        self.seconds = seconds.seconds
         var stages = Lucid_V1_StageSeconds()
         stages.encode = result.times.encode
         stages.invert = result.times.invert

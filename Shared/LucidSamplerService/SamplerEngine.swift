@@ -17,8 +17,6 @@ public enum QualitySource: Sendable {
 /// The sampler's loaded state, shared by its Edit calls.
 public final class SamplerEngine: @unchecked Sendable {
     public let editor: DragEditor
-    /// The model folder served.
-    public let modelFolder: URL
     public let quality: QualitySource
     let localGuide: LocalQualityGuide?
 
@@ -26,7 +24,6 @@ public final class SamplerEngine: @unchecked Sendable {
     /// - Parameter cacheBytes: the inversion cache's bound.
     /// - Throws: the loader's error, naming the file that is missing or damaged.
     public init(modelFolder: URL, quality: QualitySource = .bus, cacheBytes: Int = 2 << 30) throws {
-        self.modelFolder = modelFolder
         self.quality = quality
         let identity = try ModelIdentity(folder: modelFolder).description
         editor = DragEditor(model: try EditingModel(folder: modelFolder, identity: identity),

@@ -151,7 +151,7 @@ extension Duration {
     }
 
     /// Seconds as a Double.
-    var seconds: Double {
+    public var seconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -1,4 +1,5 @@
-/// StatusCodeName: the gRPC name of a lucid.v1.StatusCode ("INVALID_ARGUMENT"), as common.proto spells it.
+/// StatusCodeName: the gRPC name of a lucid.v1.StatusCode ("INVALID_ARGUMENT"), as common.proto spells
+/// it, for what people read: the CLI's output and records, the HTTP API's errors.
 import LucidProto
 
 extension Lucid_V1_StatusCode {
