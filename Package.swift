@@ -8,6 +8,8 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 
 let package = Package(
     name: "LucidDrag",
@@ -33,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: Contract and bus
@@ -117,12 +121,16 @@ let package = Package(
             path: "Shared/LucidReasoningBench"
         ),
 
-        // The HTTP API in front of the gateway: edit jobs, Server-Sent Events, results, reason, health.
+        // The HTTP API in front of the gateway: edit jobs, Server-Sent Events, results, reason, health,
+        // Prometheus metrics, and the web editor (plain HTML/CSS/JS in Web/, served at /).
         .target(
             name: "LucidHTTPAPI",
-            dependencies: ["LucidBus", "LucidProto", "LucidImage", hummingbird, serviceLifecycle, logging, swiftProtobuf],
+            dependencies: [
+                "LucidBus", "LucidProto", "LucidImage", hummingbird, serviceLifecycle, logging, swiftProtobuf,
+                coreMetrics, prometheus,
+            ],
             path: "Shared/LucidHTTPAPI",
-            resources: [.copy("openapi.json")]
+            resources: [.copy("openapi.json"), .copy("Web")]
         ),
 
         // MARK: The discriminator

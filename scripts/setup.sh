@@ -11,6 +11,7 @@ packages=(
   pkg-config
   python3-zmq python3-protobuf  # the example external reasoner worker
   python3-venv           # the demo-world tests run in .venv-test
+  chromium               # the web editor's browser test (Playwright drives it; no browser is downloaded)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, runs the demo-world Python tests, then builds and
-# runs every Swift test (serially, so that swift test prints its own closing summary last).
+# The whole test suite: installs what is missing, runs the demo-world Python tests, builds, runs the
+# web editor's browser test against the built services, then every Swift test (serially, so that
+# swift test prints its own closing summary last).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ ! -x .venv-test/bin/python ]; then
   /usr/bin/python3 -m venv .venv-test
 fi
-.venv-test/bin/pip install -q -r tools/requirements.txt
+.venv-test/bin/pip install -q -r tools/requirements.txt -r Tests/Browser/requirements.txt
 .venv-test/bin/python -m pytest -q tools/demoworld/tests
 swift build --build-tests
+.venv-test/bin/python -m pytest -q Tests/Browser
 swift test --skip-build --disable-swift-testing "$@"

@@ -36,12 +36,15 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Seconds a finished HTTP edit job and its images are kept.")
     var keepResults: Double = APILimits().keepResults.seconds
 
+    @Option(help: "The longest image side, in pixels, the HTTP API accepts.")
+    var maxImageSide: Int = APILimits().maxImageSide
+
     func validate() throws {
         guard reasonTimeout > 0, editTimeout > 0 else {
             throw ValidationError("--reason-timeout and --edit-timeout must be positive")
         }
-        guard maxJobs > 0, keepResults >= 0 else {
-            throw ValidationError("--max-jobs must be positive and --keep-results not negative")
+        guard maxJobs > 0, keepResults >= 0, maxImageSide > 0 else {
+            throw ValidationError("--max-jobs and --max-image-side must be positive and --keep-results not negative")
         }
         if let http { _ = try Self.hostAndPort(http) }
         if apiTokenFile != nil, http == nil { throw ValidationError("--api-token-file needs --http") }
@@ -52,8 +55,8 @@ struct GatewayCommand: AsyncParsableCommand {
         let api = try http.map { try apiSettings(address: $0) }
         try await ServiceProcess.runGateway(options: options) { worker, local, logger in
             try worker.serveGateway(endpoint: local, settings: settings, logger: logger)
-        } companions: { local, logger in
-            try api.map { [try HTTPAPIServer(settings: $0, endpoint: local, logger: logger)] } ?? []
+        } companions: { local, census, logger in
+            try api.map { [try HTTPAPIServer(settings: $0, endpoint: local, census: census, logger: logger)] } ?? []
         }
     }
 
@@ -71,7 +74,8 @@ struct GatewayCommand: AsyncParsableCommand {
         }
         return HTTPAPISettings(
             host: host, port: port, token: token,
-            limits: APILimits(maxJobs: maxJobs, keepResults: .milliseconds(Int64(keepResults * 1000))),
+            limits: APILimits(
+                maxImageSide: maxImageSide, maxJobs: maxJobs, keepResults: .milliseconds(Int64(keepResults * 1000))),
             services: ServiceName.allCases.map(\.rawValue))
     }
 

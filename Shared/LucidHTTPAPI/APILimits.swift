@@ -13,15 +13,19 @@ public struct APILimits: Sendable {
     public var keepResults: Duration
     /// How long one edit job may take, end to end.
     public var editDeadline: Duration
+    /// How often a quiet event stream gets a keep-alive comment.
+    public var sseKeepAlive: Duration
 
     public init(
         maxUploadBytes: Int = 20 << 20, maxImageSide: Int = 4096, maxJobs: Int = 8,
-        keepResults: Duration = .seconds(600), editDeadline: Duration = .seconds(1800)
+        keepResults: Duration = .seconds(600), editDeadline: Duration = .seconds(1800),
+        sseKeepAlive: Duration = .seconds(15)
     ) {
         self.maxUploadBytes = maxUploadBytes
         self.maxImageSide = maxImageSide
         self.maxJobs = maxJobs
         self.keepResults = keepResults
         self.editDeadline = editDeadline
+        self.sseKeepAlive = sseKeepAlive
     }
 }

@@ -4,6 +4,7 @@
 import Foundation
 import Logging
 import LucidBus
+import LucidImage
 import LucidProto
 
 actor EditJob {
@@ -81,6 +82,9 @@ actor EditJob {
     /// The finished edit of rank `rank` (1 = best), if it has arrived.
     func edit(rank: Int) -> Lucid_V1_RankedEdit? { edits[rank - 1] }
 
+    /// Every edit that has arrived (finished or failed).
+    var finishedEdits: [Lucid_V1_RankedEdit] { Array(edits.values) }
+
     /// `GET /v1/edits/{id}`.
     var view: JobView {
         JobView(
@@ -108,7 +112,8 @@ actor EditJob {
             publish(ServerSentEvent("intentions", IntentionsEvent(
                 intentions: intentions.enumerated().map { IntentionView(index: $0, $1) }, fellBack: fellBack)))
         case "edit":
-            let step = ProgressView(intention: index, stage: update.message, step: update.step, total: update.totalSteps)
+            let step = ProgressView(intention: index, stage: update.message, step: update.step, total: update.totalSteps,
+                                    preview: update.hasPreview ? Self.dataURL(update.preview) : nil)
             progress[index] = step
             publish(ServerSentEvent("progress", step))
         case "edited":
@@ -145,6 +150,12 @@ actor EditJob {
         status = .running
         for waiter in waitingForStart { waiter.resume() }
         waitingForStart = []
+    }
+
+    /// A preview as a `data:image/png;base64,…` URL a page can show at once (nil if it is not a PNG).
+    private static func dataURL(_ image: Lucid_V1_Image) -> String? {
+        guard case .encoded(let bytes)? = image.content, ImageFileFormat.sniff(bytes) == .png else { return nil }
+        return "data:image/png;base64," + bytes.base64EncodedString()
     }
 
     private func publish(_ event: ServerSentEvent) {

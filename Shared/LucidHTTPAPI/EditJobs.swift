@@ -5,7 +5,7 @@ import Logging
 import LucidBus
 import LucidProto
 
-public actor EditJobs {
+actor EditJobs {
     /// Seconds a client refused for a full queue is told to wait (Retry-After).
     static let retryAfterSeconds = 5
 
@@ -17,14 +17,16 @@ public actor EditJobs {
 
     private let client: RPCClient
     private let limits: APILimits
+    private let metrics: APIMetrics
     private let logger: Logger
     private var entries: [String: Entry] = [:]
     private var active: Set<String> = []
 
-    /// Jobs that call Gateway.Edit through `client`.
-    public init(client: RPCClient, limits: APILimits, logger: Logger) {
+    /// Jobs that call Gateway.Edit through `client`, counted in `metrics`.
+    init(client: RPCClient, limits: APILimits, metrics: APIMetrics, logger: Logger) {
         self.client = client
         self.limits = limits
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -33,6 +35,7 @@ public actor EditJobs {
     /// refusal (e.g. INVALID_ARGUMENT) when it did not accept the request; a refused job is not kept.
     func submit(_ request: Lucid_V1_GatewayEditRequest) async throws -> EditJob {
         guard active.count < limits.maxJobs else {
+            metrics.jobEnded("queue_full")
             throw APIError(
                 .resourceExhausted, "the queue of edit jobs is full (\(limits.maxJobs) queued or running); try again later",
                 retryAfter: Self.retryAfterSeconds)
@@ -41,7 +44,7 @@ public actor EditJobs {
         let job = EditJob(id: id, request: request)
         let runner = Task { [client, limits] in
             await job.run(request, client: client, deadline: limits.editDeadline)
-            self.finished(id)
+            await self.finished(id)
         }
         entries[id] = Entry(job: job, runner: runner)
         active.insert(id)
@@ -51,6 +54,7 @@ public actor EditJobs {
         } catch {
             entries[id] = nil
             active.remove(id)
+            metrics.jobEnded("refused")
             throw error
         }
         return job
@@ -71,6 +75,15 @@ public actor EditJobs {
         return job
     }
 
+    /// Records how many jobs are queued (not yet accepted by the gateway) and running, for `/metrics`.
+    func count() async {
+        var queued = 0
+        for id in active {
+            if let job = entries[id]?.job, await job.status == .queued { queued += 1 }
+        }
+        metrics.jobs(queued: queued, running: active.count - queued)
+    }
+
     /// Cancels every job and forgets them all (the server is stopping).
     func cancelAll() async {
         for entry in entries.values {
@@ -82,10 +95,14 @@ public actor EditJobs {
         active = []
     }
 
-    /// Frees the job's place in the queue and deletes it after `keepResults`.
-    private func finished(_ id: String) {
+    /// Frees the job's place in the queue, counts its outcome and edit times, and deletes it after
+    /// `keepResults`.
+    private func finished(_ id: String) async {
         active.remove(id)
-        guard entries[id] != nil else { return }
+        guard let job = entries[id]?.job else { return }
+        let (status, edits) = await (job.status, job.finishedEdits)
+        metrics.jobEnded(status.rawValue)
+        for edit in edits where edit.status.code == .ok { metrics.edit(edit.details) }
         let keep = limits.keepResults
         entries[id]?.expiry = Task {
             try? await Task.sleep(for: keep)

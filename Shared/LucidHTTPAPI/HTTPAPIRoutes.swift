@@ -1,5 +1,5 @@
 /// HTTPAPIRoutes: the routes of the HTTP API — edits as jobs, their events, images and
-/// cancellation, the reasoner, health, and the OpenAPI document.
+/// cancellation, the reasoner, health, the OpenAPI document, metrics, and the web editor's files.
 import Foundation
 import Hummingbird
 import LucidBus
@@ -14,14 +14,21 @@ struct HTTPAPIRoutes: Sendable {
     let client: RPCClient
     let settings: HTTPAPISettings
     let openAPI: Data
+    let web: WebAssets
+    let metrics: APIMetrics
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: JSONErrorMiddleware())
-        router.get("openapi.json") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+        router.get("openapi.json") { _, _ in Self.file(openAPI, contentType: "application/json") }
+        router.get("metrics") { _, _ in
+            await jobs.count()
+            return Self.file(Data(metrics.exposition().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.get("/") { _, _ in Self.file(web.files["index.html"]!) }
+        for (path, asset) in web.files where path != "index.html" {
+            router.get(RouterPath(path)) { _, _ in Self.file(asset) }
         }
         let v1 = router.group("v1")
         if let token = settings.token { v1.add(middleware: BearerTokenMiddleware(token: token)) }
@@ -49,16 +56,39 @@ struct HTTPAPIRoutes: Sendable {
         return response
     }
 
-    /// `GET /v1/edits/{id}/events`: what happened so far, then live, as text/event-stream.
+    /// `GET /v1/edits/{id}/events`: what happened so far, then live, as text/event-stream, with a
+    /// comment line every `sseKeepAlive` so that proxies and clients keep a quiet stream open.
     private func events(of id: String) async throws -> Response {
         let events = try await jobs.job(id).subscribe()
+        let (texts, sink) = AsyncStream.makeStream(of: String.self)
+        let relay = Task {
+            for await event in events { sink.yield(event.text) }
+            sink.finish()
+        }
+        let keepAlive = Task { [interval = settings.limits.sseKeepAlive] in
+            while (try? await Task.sleep(for: interval)) != nil { sink.yield(": keep-alive\n\n") }
+        }
+        sink.onTermination = { _ in
+            relay.cancel()
+            keepAlive.cancel()
+        }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            for await event in events { try await writer.write(ByteBuffer(string: event.text)) }
+            for await text in texts { try await writer.write(ByteBuffer(string: text)) }
             try await writer.finish(nil)
         })
+    }
+
+    private static func file(_ asset: WebAssets.Asset) -> Response {
+        file(asset.data, contentType: asset.contentType)
+    }
+
+    private static func file(_ data: Data, contentType: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// `GET /v1/edits/{id}/results/{k}.png`: the k-th ranked image (1 = best) as PNG.

@@ -27,10 +27,14 @@ public struct HTTPAPISettings: Sendable {
 
 /// Why the HTTP API cannot start.
 public enum HTTPAPIError: Error, CustomStringConvertible {
-    /// The OpenAPI document is missing from the target's resources.
-    case missingOpenAPIDocument
+    /// A file or folder is missing from the target's resources (a broken installation).
+    case missingResource(String)
 
-    public var description: String { "the OpenAPI document openapi.json is missing from LucidHTTPAPI's resources" }
+    public var description: String {
+        switch self {
+        case .missingResource(let name): "\(name) is missing from LucidHTTPAPI's resources (LucidDrag_LucidHTTPAPI.resources next to the executable)"
+        }
+    }
 }
 
 public struct HTTPAPIServer: Sendable {
@@ -38,14 +42,19 @@ public struct HTTPAPIServer: Sendable {
     private let settings: HTTPAPISettings
     private let client: RPCClient
     private let openAPI: Data
+    private let web: WebAssets
+    private let metrics: APIMetrics
     private let logger: Logger
 
-    /// A server that reaches the services through the broker at `endpoint`.
-    public init(settings: HTTPAPISettings, endpoint: String, logger: Logger) throws {
+    /// A server that reaches the services through the broker at `endpoint`; `/metrics` counts the
+    /// broker's workers from `census` when the broker is in this process.
+    public init(settings: HTTPAPISettings, endpoint: String, census: BrokerCensus? = nil, logger: Logger) throws {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
-            throw HTTPAPIError.missingOpenAPIDocument
+            throw HTTPAPIError.missingResource("openapi.json")
         }
         openAPI = try Data(contentsOf: url)
+        web = try WebAssets.bundled()
+        metrics = APIMetrics(census: census, services: settings.services)
         self.settings = settings
         self.logger = logger
         client = try RPCClient(endpoint: endpoint, logger: logger)
@@ -55,8 +64,8 @@ public struct HTTPAPIServer: Sendable {
     /// streams), stops the server gracefully (requests in flight are answered) and returns.
     /// Throws when the address cannot be bound.
     public func run() async throws {
-        let jobs = EditJobs(client: client, limits: settings.limits, logger: logger)
-        let routes = HTTPAPIRoutes(jobs: jobs, client: client, settings: settings, openAPI: openAPI)
+        let jobs = EditJobs(client: client, limits: settings.limits, metrics: metrics, logger: logger)
+        let routes = HTTPAPIRoutes(jobs: jobs, client: client, settings: settings, openAPI: openAPI, web: web, metrics: metrics)
         let app = Application(
             router: routes.router(),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "luciddrag"),

@@ -30,12 +30,14 @@ struct IntentionView: Encodable, Sendable {
     }
 }
 
-/// Where the edit of one intention is: the sampler's stage and its step of total.
+/// Where the edit of one intention is: the sampler's stage, its step of total, and the latest
+/// preview of the result (a PNG data URL) when the sampler sent one with this step.
 struct ProgressView: Encodable, Sendable {
     let intention: Int
     let stage: String
     let step: UInt32
     let total: UInt32
+    let preview: String?
 }
 
 /// One finished (or failed) edit, with the URL of its image.

@@ -60,11 +60,12 @@ public enum ServiceAssembly {
     /// The gateway process: the broker bound to `configuration.bus` and `extraEndpoints` plus a
     /// private in-process endpoint, then the gateway's own worker on that one, set up by `handlers`,
     /// which get the private endpoint for the gateway's own calls to the other services, then the
-    /// services `companions` makes to run beside them on that endpoint (the HTTP API).
+    /// services `companions` makes to run beside them on that endpoint (the HTTP API), given the
+    /// broker's census of workers.
     public static func gateway(
         extraEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger,
         handlers: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void,
-        companions: (_ localEndpoint: String, Logger) throws -> [any LucidService] = { _, _ in [] }
+        companions: (_ localEndpoint: String, BrokerCensus, Logger) throws -> [any LucidService] = { _, _, _ in [] }
     ) throws -> [any LucidService] {
         let local = privateEndpoint()
         let broker = try broker(
@@ -72,7 +73,7 @@ public enum ServiceAssembly {
         let gateway = worker(.gateway, endpoint: local, workerID: configuration.workerID,
                              configuration: configuration, logger: logger)
         try handlers(gateway, local, logger)
-        return [broker, gateway] + (try companions(local, logger))
+        return [broker, gateway] + (try companions(local, broker.census, logger))
     }
 
     /// All four services as threads of one process around a broker on a private inproc:// endpoint,

@@ -39,11 +39,11 @@ public enum ServiceProcess {
 
     /// Runs the gateway: the broker on `--bus` and every `--bind`, and the gateway's own worker with
     /// its methods registered by `handlers` (given the broker's private endpoint for its own calls),
-    /// and beside them the services `companions` makes on that endpoint.
+    /// and beside them the services `companions` makes on that endpoint (given the broker's census).
     /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
     public static func runGateway(
         options: GatewayOptions, handlers: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void,
-        companions: (_ localEndpoint: String, Logger) throws -> [any LucidService] = { _, _ in [] }
+        companions: (_ localEndpoint: String, BrokerCensus, Logger) throws -> [any LucidService] = { _, _, _ in [] }
     ) async throws -> Never {
         let configuration = try options.service.configuration(service: ServiceName.gateway.shortName)
         await run(label: "luciddrag.gateway", configuration: configuration) { logger in

@@ -48,7 +48,7 @@ final class HTTPAPIHarness {
         base = URL(string: "http://127.0.0.1:\(port)")!
         let api = try HTTPAPIServer(
             settings: HTTPAPISettings(host: "127.0.0.1", port: port, token: token, limits: limits, services: Self.services),
-            endpoint: endpoint, logger: Logger(label: "http-tests"))
+            endpoint: endpoint, census: broker.census, logger: Logger(label: "http-tests"))
         server = Task { try await api.run() }
         try await waitUntilListening()
     }

@@ -1,6 +1,7 @@
 /// The HTTP API on a real 127.0.0.1 port in front of a real broker, gateway, built-in reasoner and
 /// demo-model sampler: an edit from POST to its images, refusals by status and JSON, cancellation,
-/// the queue limit, the token, health, and the OpenAPI document.
+/// the queue limit, the token, health, the OpenAPI document, metrics, previews and keep-alives in the
+/// event stream, and the web editor's files.
 import Foundation
 import LucidBus
 import LucidHTTPAPI
@@ -230,7 +231,86 @@ final class HTTPAPITests: XCTestCase {
             "/v1/reason": ["post"],
             "/v1/health": ["get"],
             "/openapi.json": ["get"],
+            "/metrics": ["get"],
+            "/": ["get"],
         ])
+    }
+
+    func testProgressEventsCarryPreviewsAndAQuietStreamGetsKeepAlives() async throws {
+        let api = try await start(limits: APILimits(sseKeepAlive: .milliseconds(100)))
+        var request = try HTTPAPIHarness.task0032(intentions: 1, steps: 4)
+        request["options"] = ["previewEvery": 2]
+        let posted = try await api.send("POST", "v1/edits", json: request)
+        XCTAssertEqual(posted.status, 202, String(decoding: posted.body, as: UTF8.self))
+        let id = try XCTUnwrap(try HTTPAPIHarness.object(posted.body)["id"] as? String)
+        let stream = String(decoding: try await api.send("GET", "v1/edits/\(id)/events").body, as: UTF8.self)
+        XCTAssertTrue(stream.contains(": keep-alive\n\n"), "no keep-alive comment in a stream of a few seconds")
+        let previews = stream.split(separator: "\n").filter { $0.hasPrefix("data: ") && $0.contains("\"preview\":\"data:image/png;base64,") }
+        XCTAssertFalse(previews.isEmpty, "sampling step 2 of 4 sends a preview")
+        let line = try XCTUnwrap(previews.first)
+        let progress = try HTTPAPIHarness.object(Data(line.dropFirst(6).utf8))
+        let dataURL = try XCTUnwrap(progress["preview"] as? String)
+        let png = try XCTUnwrap(Data(base64Encoded: String(dataURL.dropFirst("data:image/png;base64,".count))))
+        XCTAssertGreaterThan(try PNGCodec.decode(png).width, 0)
+    }
+
+    func testMetricsCountRequestsJobsStageSecondsAndWorkers() async throws {
+        let api = try await start()
+        let posted = try await api.send("POST", "v1/edits", json: try HTTPAPIHarness.task0032())
+        let id = try XCTUnwrap(try HTTPAPIHarness.object(posted.body)["id"] as? String)
+        _ = try await api.send("GET", "v1/edits/\(id)/events")  // until done
+        _ = try await api.send("GET", "v1/edits/no-such-job")
+        var text = ""
+        try await waitFor("the census of the broker's workers") {
+            let answer = try await api.send("GET", "metrics")
+            XCTAssertEqual(answer.status, 200)
+            XCTAssertEqual(answer.response.value(forHTTPHeaderField: "Content-Type"), "text/plain; version=0.0.4; charset=utf-8")
+            text = String(decoding: answer.body, as: UTF8.self)
+            return text.contains(#"luciddrag_bus_workers{service="lucid.v1.Sampler"} 1"#)
+        }
+        for line in [
+            #"luciddrag_http_requests_total{route="/v1/edits",method="POST",status="202"} 1"#,
+            #"luciddrag_http_requests_total{route="/v1/edits/{id}",method="GET",status="404"} 1"#,
+            #"luciddrag_edit_jobs_total{outcome="done"} 1"#,
+            #"luciddrag_edit_jobs{state="running"} 0"#,
+            #"luciddrag_edit_jobs{state="queued"} 0"#,
+            #"luciddrag_edit_stage_seconds_count{stage="sample"} 2"#,
+            #"luciddrag_edit_stage_seconds_count{stage="edit"} 2"#,
+            #"luciddrag_bus_workers{service="lucid.v1.Gateway"} 1"#,
+            #"luciddrag_bus_workers{service="lucid.v1.Reasoner"} 1"#,
+            #"luciddrag_bus_queued_requests{service="lucid.v1.Sampler"} 0"#,
+        ] {
+            XCTAssertTrue(text.contains(line), "missing \(line) in:\n\(text)")
+        }
+        XCTAssertTrue(text.contains("# TYPE luciddrag_edit_stage_seconds histogram"), text)
+        XCTAssertFalse(text.contains("/control"), "control workers are not services")
+    }
+
+    func testTheWebEditorIsServedAtTheRootWithEveryFileItNames() async throws {
+        let api = try await start()
+        let page = try await api.send("GET", "")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertEqual(page.response.value(forHTTPHeaderField: "Content-Type"), "text/html; charset=utf-8")
+        let html = String(decoding: page.body, as: UTF8.self)
+        XCTAssertTrue(html.contains("<title>LucidDrag editor</title>"))
+        for (file, type) in [("editor.js", "text/javascript; charset=utf-8"), ("editor.css", "text/css; charset=utf-8")] {
+            XCTAssertTrue(html.contains("\"\(file)\""), "the page links \(file)")
+            let answer = try await api.send("GET", file)
+            XCTAssertEqual(answer.status, 200, file)
+            XCTAssertEqual(answer.response.value(forHTTPHeaderField: "Content-Type"), type)
+        }
+        let manifest = try HTTPAPIHarness.object(try await api.send("GET", "demos/demos.json").body)
+        let demos = try XCTUnwrap(manifest["demos"] as? [[String: Any]])
+        XCTAssertFalse(demos.isEmpty)
+        for demo in demos {
+            for key in ["image", "mask"] {
+                let answer = try await api.send("GET", try XCTUnwrap(demo[key] as? String))
+                XCTAssertEqual(answer.status, 200)
+                XCTAssertEqual(try PNGCodec.decode(answer.body).width, 128)
+            }
+        }
+        let outside = try await api.send("GET", "demos/../../Package.swift")
+        XCTAssertEqual(outside.status, 404)
     }
 
     /// Polls `condition` every 50 ms for up to 60 s.

@@ -65,13 +65,15 @@ final class BrokerEngine: SocketLoopHandler {
     private let socket: ZMQSocket
     private let configuration: MajordomoBroker.Configuration
     private let logger: Logger
+    private let census: BrokerCensus
     private var workers: [Data: WorkerRecord] = [:]
     private var services: [String: ServiceRecord] = [:]
     private var inFlight: [RequestKey: WorkerRecord] = [:]
 
-    init(socket: ZMQSocket, configuration: MajordomoBroker.Configuration, logger: Logger) {
+    init(socket: ZMQSocket, configuration: MajordomoBroker.Configuration, census: BrokerCensus, logger: Logger) {
         self.socket = socket
         self.configuration = configuration
+        self.census = census
         self.logger = logger
     }
 
@@ -115,6 +117,9 @@ final class BrokerEngine: SocketLoopHandler {
             }
             if service.requests.isEmpty && service.workerCount == 0 { services[name] = nil }
         }
+        census.publish(services.mapValues {
+            BrokerCensus.Service(workers: $0.workerCount, idleWorkers: $0.idleWorkers.count, queuedRequests: $0.requests.count)
+        })
         return now + configuration.heartbeat.interval
     }
 

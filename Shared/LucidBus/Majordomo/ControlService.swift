@@ -17,6 +17,9 @@ public enum ControlService {
     /// The Majordomo name of the control worker of `service`, e.g. "lucid.v1.Sampler/control".
     public static func name(of service: String) -> String { service + suffix }
 
+    /// Whether `name` is a control worker's name rather than a service's.
+    public static func isControl(_ name: String) -> Bool { service(ofControl: name) != nil }
+
     /// The service whose control worker registers as `name`; nil when `name` is not a control name.
     static func service(ofControl name: String) -> String? {
         guard name.hasSuffix(suffix), name.count > suffix.count else { return nil }

@@ -62,6 +62,8 @@ public final class MajordomoBroker: @unchecked Sendable {
     public let boundEndpoints: [String]
     /// A name for logs and service lifecycles.
     public let name = "broker"
+    /// Workers and queued requests per service, as of the last heartbeat tick.
+    public let census = BrokerCensus()
 
     private let loop: SocketLoop
     private let ipcLocks: [IPCEndpointLock]
@@ -97,7 +99,7 @@ public final class MajordomoBroker: @unchecked Sendable {
         loop = try SocketLoop(name: "lucid.bus.broker")
         var logger = logger
         logger[metadataKey: "endpoints"] = "\(bound.joined(separator: ","))"
-        loop.start(handler: BrokerEngine(socket: socket, configuration: configuration, logger: logger))
+        loop.start(handler: BrokerEngine(socket: socket, configuration: configuration, census: census, logger: logger))
     }
 
     /// Stops serving and closes the socket; waits for the broker thread to finish. Idempotent.
