@@ -4,7 +4,8 @@ The gateway (with the HTTP API and the page), the built-in reasoner and one demo
 separate processes over ipc://, from the Swift build (`swift build` first; LUCID_BIN overrides where the
 executables are). The test uploads a dev-set image, paints a mask, places a drag, runs N = 2 and waits
 for both results; then uploads a broken PNG and checks that the server's error message is shown and
-the services still serve. Screenshots go to out/browser/ (LUCID_TEST_OUT overrides).
+the services still serve. Screenshots go to out/browser/ (LUCID_TEST_OUT overrides). The edit runs 8
+steps (LUCID_BROWSER_STEPS overrides; docs/web/editor.png was taken with 50).
 
     .venv-test/bin/python -m pytest -q Tests/Browser
 """
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TASK = ROOT / "Benchmarks/data/drag-large-dev/task-0001"
 CHROMIUM = os.environ.get("LUCID_CHROMIUM", "/usr/bin/chromium")
 OUT = Path(os.environ.get("LUCID_TEST_OUT", ROOT / "out/browser"))
+STEPS = os.environ.get("LUCID_BROWSER_STEPS", "8")
 
 
 def binaries() -> Path:
@@ -155,7 +157,7 @@ def test_an_edit_from_upload_to_two_results_and_a_bad_upload_shows_the_servers_e
 
     page.get_by_label("Caption (optional)").fill(task["caption"])
     page.get_by_label("Intentions").fill("2")
-    page.get_by_label("Steps").fill("8")
+    page.get_by_label("Steps").fill(STEPS)
     page.get_by_label("Seed (optional)").fill("7")
     page.get_by_role("button", name="Run").click()
 

@@ -261,29 +261,43 @@ final class HTTPAPITests: XCTestCase {
         _ = try await api.send("GET", "v1/edits/\(id)/events")  // until done
         _ = try await api.send("GET", "v1/edits/no-such-job")
         var text = ""
+        var samples: [String: Double] = [:]
         try await waitFor("the census of the broker's workers") {
             let answer = try await api.send("GET", "metrics")
             XCTAssertEqual(answer.status, 200)
             XCTAssertEqual(answer.response.value(forHTTPHeaderField: "Content-Type"), "text/plain; version=0.0.4; charset=utf-8")
             text = String(decoding: answer.body, as: UTF8.self)
-            return text.contains(#"luciddrag_bus_workers{service="lucid.v1.Sampler"} 1"#)
+            samples = Self.samples(text)
+            return samples[#"luciddrag_bus_workers{service="lucid.v1.Sampler"}"#] == 1
         }
-        for line in [
-            #"luciddrag_http_requests_total{route="/v1/edits",method="POST",status="202"} 1"#,
-            #"luciddrag_http_requests_total{route="/v1/edits/{id}",method="GET",status="404"} 1"#,
-            #"luciddrag_edit_jobs_total{outcome="done"} 1"#,
-            #"luciddrag_edit_jobs{state="running"} 0"#,
-            #"luciddrag_edit_jobs{state="queued"} 0"#,
-            #"luciddrag_edit_stage_seconds_count{stage="sample"} 2"#,
-            #"luciddrag_edit_stage_seconds_count{stage="edit"} 2"#,
-            #"luciddrag_bus_workers{service="lucid.v1.Gateway"} 1"#,
-            #"luciddrag_bus_workers{service="lucid.v1.Reasoner"} 1"#,
-            #"luciddrag_bus_queued_requests{service="lucid.v1.Sampler"} 0"#,
-        ] {
-            XCTAssertTrue(text.contains(line), "missing \(line) in:\n\(text)")
+        let expected: [String: Double] = [
+            #"luciddrag_http_requests_total{route="/v1/edits",method="POST",status="202"}"#: 1,
+            #"luciddrag_http_requests_total{route="/v1/edits/{id}",method="GET",status="404"}"#: 1,
+            #"luciddrag_edit_jobs_total{outcome="done"}"#: 1,
+            #"luciddrag_edit_jobs{state="running"}"#: 0,
+            #"luciddrag_edit_jobs{state="queued"}"#: 0,
+            #"luciddrag_edit_stage_seconds_count{stage="sample"}"#: 2,
+            #"luciddrag_edit_stage_seconds_count{stage="edit"}"#: 2,
+            #"luciddrag_bus_workers{service="lucid.v1.Gateway"}"#: 16,  // one per concurrent request
+            #"luciddrag_bus_workers{service="lucid.v1.Reasoner"}"#: 1,
+            #"luciddrag_bus_queued_requests{service="lucid.v1.Sampler"}"#: 0,
+        ]
+        for (sample, value) in expected {
+            XCTAssertEqual(samples[sample], value, "\(sample) in:\n\(text)")
         }
+        XCTAssertGreaterThan(samples[#"luciddrag_edit_stage_seconds_sum{stage="sample"}"#] ?? 0, 0)
         XCTAssertTrue(text.contains("# TYPE luciddrag_edit_stage_seconds histogram"), text)
         XCTAssertFalse(text.contains("/control"), "control workers are not services")
+    }
+
+    /// Prometheus text as `name{labels}` → value.
+    private static func samples(_ text: String) -> [String: Double] {
+        var samples: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            samples[String(line[..<space])] = value
+        }
+        return samples
     }
 
     func testTheWebEditorIsServedAtTheRootWithEveryFileItNames() async throws {

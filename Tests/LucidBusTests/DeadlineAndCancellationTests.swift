@@ -85,6 +85,36 @@ final class DeadlineAndCancellationTests: XCTestCase {
         await strict.shutdown()
     }
 
+    func testARequestWithALongDeadlineFailsUnavailableSoonAfterTheServicesLastWorkerLeft() async throws {
+        let strict = try makeBroker(TestEndpoint.inproc()) { $0.unservedTimeout = .milliseconds(500) }
+        let endpoint = strict.boundEndpoints[0]
+        let client = try RPCClient(endpoint: endpoint, logger: testLogger("client"))
+        let first = try makeEchoWorker(endpoint, id: "first")
+        let answer: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("a"), deadline: .seconds(20))
+        XCTAssertEqual(answer.message, "first:a")
+        await first.shutdown()  // DISCONNECT: the service has no worker now
+
+        let started = ContinuousClock.now
+        let error = await rpcError {
+            let _: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("b"), deadline: .seconds(60))
+        }
+        XCTAssertEqual(error?.code, .unavailable)
+        XCTAssertLessThan(started.duration(to: .now), .seconds(3), "failed at once after the grace period, not at the 60 s deadline")
+
+        // A worker that comes back within the grace period gets the request that waited for it.
+        let waiting = Task {
+            let reply: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("c"), deadline: .seconds(60))
+            return reply.message
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let second = try makeEchoWorker(endpoint, id: "second")
+        let message = try await waiting.value
+        XCTAssertEqual(message, "second:c")
+        await second.shutdown()
+        await client.shutdown()
+        await strict.shutdown()
+    }
+
     func testCancellingTheCallingTaskCancelsTheCallAndTheHandler() async throws {
         let call = Task {
             let _: Lucid_V1_Status = try await self.client.call(

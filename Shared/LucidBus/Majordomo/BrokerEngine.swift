@@ -14,7 +14,6 @@ private final class PendingRequest {
     let body: Frames
     let metadata: RequestMetadata
     let deadline: ContinuousClock.Instant?
-    let enqueued: ContinuousClock.Instant
     var attempts = 0
     var cancelled = false
 
@@ -24,7 +23,6 @@ private final class PendingRequest {
         self.body = body
         self.metadata = metadata
         self.deadline = metadata.deadline(now: now)
-        self.enqueued = now
     }
 
     var key: RequestKey { RequestKey(client: client, requestID: metadata.requestID) }
@@ -55,7 +53,11 @@ private final class ServiceRecord {
     let name: String
     var requests: [PendingRequest] = []
     var idleWorkers: [WorkerRecord] = []
-    var workerCount = 0
+    var workerCount = 0 {
+        didSet { if workerCount == 0 { unservedSince = .now } }
+    }
+    /// Since when the service has had no worker (its creation, or its last worker's departure).
+    var unservedSince = ContinuousClock.now
 
     init(name: String) { self.name = name }
 }
@@ -108,9 +110,9 @@ final class BrokerEngine: SocketLoopHandler {
                     fail(request, .deadlineExceeded, "deadline exceeded while waiting for a worker of \(name)")
                     return true
                 }
-                if request.deadline == nil, service.workerCount == 0,
-                   request.enqueued.duration(to: now) >= configuration.unservedTimeout {
-                    fail(request, .unavailable, "no worker of service \(name) became available")
+                if service.workerCount == 0, service.unservedSince.duration(to: now) >= configuration.unservedTimeout {
+                    fail(request, .unavailable,
+                         "no worker of service \(name) is registered (none for \(configuration.unservedTimeout.seconds) s)")
                     return true
                 }
                 return false

@@ -17,8 +17,10 @@ import Logging
 ///   dropped; its in-flight request goes back to the head of the queue, at most `maxRetries` times,
 ///   then the client gets FINAL UNAVAILABLE. PARTIALs already forwarded are not taken back.
 /// - **Deadlines**: a queued request whose envelope deadline passes gets FINAL DEADLINE_EXCEEDED.
-/// - **Unknown services**: requests wait for a worker of that name until their deadline, or, without
-///   one, for `unservedTimeout`; then FINAL UNAVAILABLE.
+/// - **Services without workers**: requests wait for a worker of that name, but once the service has
+///   had no worker for `unservedTimeout` (never had one, or its last one died or left) they get
+///   FINAL UNAVAILABLE at once, whatever their deadline: a dead reasoner is reported within seconds,
+///   while a worker that restarts within `unservedTimeout` still gets the requests.
 /// - **Cancellation**: an envelope with `cancel = true` removes the queued request with that
 ///   request id from the same client, or, if a worker has it, marks it so that its replies are
 ///   discarded and forwards the cancel envelope to that worker as a REQUEST. Workers MUST NOT reply
@@ -42,14 +44,14 @@ public final class MajordomoBroker: @unchecked Sendable {
         public var maxMessageSize: Int
         /// How many times a request is re-dispatched after its worker died.
         public var maxRetries: Int
-        /// How long a request without deadline waits for a service that has no worker.
+        /// How long a service may have no worker before its queued requests fail UNAVAILABLE.
         public var unservedTimeout: Duration
 
         public init(
             heartbeat: Heartbeat = Heartbeat(),
             maxMessageSize: Int = 64 << 20,
             maxRetries: Int = 2,
-            unservedTimeout: Duration = .seconds(30)
+            unservedTimeout: Duration = .seconds(3)
         ) {
             self.heartbeat = heartbeat
             self.maxMessageSize = maxMessageSize
