@@ -35,6 +35,18 @@ final class DeadlineAndCancellationTests: XCTestCase {
             }
             return status("finished")
         }
+        worker.register(method: "Ticking") { (_: Lucid_V1_Status, context: RPCContext) -> Lucid_V1_Status in
+            await outcomes.start()
+            do {
+                while true {
+                    try context.sendProgress(status("tick"))
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            } catch {
+                await outcomes.cancel()
+                throw error
+            }
+        }
         client = try RPCClient(endpoint: endpoint, logger: testLogger("client"))
     }
 
@@ -135,6 +147,22 @@ final class DeadlineAndCancellationTests: XCTestCase {
 
         let next: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("next"), deadline: .seconds(20))
         XCTAssertEqual(next.message, "w:next")
+    }
+
+    func testAClientWhoseConnectionClosesMidRequestHasItsWorkCancelled() async throws {
+        var peer: RawPeer? = try RawPeer(broker.boundEndpoints[0])
+        var envelope = Lucid_V1_RequestEnvelope()
+        envelope.method = "Ticking"
+        envelope.requestID = "vanishing-client"
+        envelope.payload = try status("").serializedData()
+        try peer?.send(MajordomoProtocol.clientRequest(service: echoService, body: [try envelope.serializedData()]))
+        let partial = try await peer?.receive(timeout: .seconds(10))
+        XCTAssertEqual(partial.flatMap { MajordomoProtocol.commandByte($0[1]) }, MajordomoProtocol.ClientCommand.partial.rawValue)
+        peer = nil  // closes the socket without a word, as a killed process would
+        try await waitFor { await self.outcomes.cancelled == 1 }
+
+        let next: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("next"), deadline: .seconds(20))
+        XCTAssertEqual(next.message, "w:next", "the worker is free again")
     }
 
     func testAWorkerThatAnswersACancelNoticeCannotSpoilItsNextRequest() async throws {

@@ -244,7 +244,13 @@ final class BrokerEngine: SocketLoopHandler {
             return
         }
         let command: MajordomoProtocol.ClientCommand = final ? .final : .partial
-        send([client, MajordomoProtocol.clientHeader, command.frame, Data(request.service.utf8)] + body)
+        let delivered = send([client, MajordomoProtocol.clientHeader, command.frame, Data(request.service.utf8)] + body)
+        if !delivered, !final {
+            // The client's connection is gone: nobody will read the result, so the work stops.
+            logger.info("client gone; its request is cancelled",
+                        metadata: ["service": "\(request.service)", "request": "\(request.metadata.requestID)"])
+            cancel(request.key)
+        }
     }
 
     /// The record of service `name`, created when it has none.
@@ -358,12 +364,17 @@ final class BrokerEngine: SocketLoopHandler {
               Data(request.service.utf8)] + envelope.frames)
     }
 
-    private func send(_ frames: Frames) {
+    /// Sends `frames` to the peer named by the first frame; false when that peer is no longer
+    /// connected (EHOSTUNREACH, which ROUTER_MANDATORY reports), true otherwise.
+    @discardableResult
+    private func send(_ frames: Frames) -> Bool {
         do {
             try socket.send(frames, dontWait: true)
         } catch {
             logger.debug("message to peer not delivered", metadata: ["peer": "\(frames.first?.hex ?? "")", "error": "\(error)"])
+            if let error = error as? ZMQError, error.code == EHOSTUNREACH { return false }
         }
+        return true
     }
 
     private func drop(_ frames: Frames, _ reason: String) {

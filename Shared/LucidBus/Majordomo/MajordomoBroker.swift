@@ -25,6 +25,8 @@ import Logging
 ///   request id from the same client, or, if a worker has it, marks it so that its replies are
 ///   discarded and forwards the cancel envelope to that worker as a REQUEST. Workers MUST NOT reply
 ///   to such a cancel notice (a LucidBus ``ServiceWorker`` cancels the handler's task instead).
+/// - **Clients that disappear**: when a PARTIAL cannot be delivered because the client's connection
+///   is gone, the request is cancelled as above, so the work stops at the next progress message.
 /// - **Size limit**: a request or reply whose body exceeds `maxMessageSize` bytes is not forwarded;
 ///   the client gets FINAL RESOURCE_EXHAUSTED. Frames beyond twice that size are refused by libzmq
 ///   itself (ZMQ_MAXMSGSIZE, tcp:// and ipc:// only), which drops the sending connection.

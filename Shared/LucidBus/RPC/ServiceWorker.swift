@@ -155,7 +155,8 @@ public final class ServiceWorker: @unchecked Sendable {
 
     /// Deregisters every socket, the control worker's included (DISCONNECT, so the broker re-queues
     /// requests in progress to other workers), closes the sockets, then cancels the handlers still
-    /// running (their replies go nowhere).
+    /// running (their replies go nowhere) and waits for them to return, so that no work (a compute
+    /// thread in a BLAS call, say) is still going on when the process exits.
     public func shutdown() async {
         let stopping = lock.withLock {
             defer { workers = [] }
@@ -164,6 +165,7 @@ public final class ServiceWorker: @unchecked Sendable {
         for worker in stopping { await worker.shutdown() }
         let tasks = lock.withLock { Array(running.values) }
         tasks.forEach { $0.handler.cancel() }
+        for task in tasks { await task.handler.value }
     }
 
     /// Starts, serves until the calling task is cancelled, then shuts down.
