@@ -20,6 +20,9 @@ bus_port=15555
 http_port=18080
 
 echo "== release build (as the Dockerfile's build stage)"
+# Linking Foundation's networking statically needs libcurl's development files (the Swift image has them).
+dpkg-query -W -f='${Status}' libcurl4-openssl-dev 2>/dev/null | grep -q "install ok installed" \
+  || apt-get install -y -qq --no-install-recommends libcurl4-openssl-dev
 for product in luciddrag luciddrag-gateway luciddrag-reasoner luciddrag-sampler luciddrag-discriminator; do
   swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product "$product"
 done
@@ -63,7 +66,8 @@ done
 
 echo "== 2. --version"
 for executable in luciddrag luciddrag-gateway luciddrag-reasoner luciddrag-sampler luciddrag-discriminator; do
-  echo "$executable $(as_lucid "/usr/local/bin/$executable" --version)"
+  version=$(as_lucid "/usr/local/bin/$executable" --version)
+  echo "$executable $version"
 done
 
 echo "== 3. the services over tcp://, as compose.yaml runs them"
