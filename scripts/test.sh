@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, runs the demo-world Python tests, builds, runs the
+# The whole test suite: installs what is missing, runs the demo-world Python tests, validates the
+# Kubernetes manifests, builds, runs the
 # web editor's browser test against the built services, then every Swift test (serially, so that
 # swift test prints its own closing summary last).
 set -euo pipefail
@@ -10,6 +11,7 @@ if [ ! -x .venv-test/bin/python ]; then
 fi
 .venv-test/bin/pip install -q -r tools/requirements.txt -r Tests/Browser/requirements.txt
 .venv-test/bin/python -m pytest -q tools/demoworld/tests
+bash Compose/kubernetes/validate.sh
 swift build --build-tests
 .venv-test/bin/python -m pytest -q Tests/Browser
 swift test --skip-build --disable-swift-testing "$@"
