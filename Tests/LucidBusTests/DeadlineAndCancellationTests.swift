@@ -127,6 +127,40 @@ final class DeadlineAndCancellationTests: XCTestCase {
         await strict.shutdown()
     }
 
+    func testARequestBeyondTheQueueLimitIsRefusedResourceExhaustedAtOnceAndHealthIsNot() async throws {
+        let strict = try makeBroker(TestEndpoint.inproc()) { $0.maxQueuedRequests = 2 }
+        let endpoint = strict.boundEndpoints[0]
+        let busy = try makeEchoWorker(endpoint, id: "busy")
+        let outcomes = outcomes
+        busy.register(method: "Long") { (_: Lucid_V1_Status, _) -> Lucid_V1_Status in
+            await outcomes.start()
+            try await Task.sleep(for: .seconds(60))
+            return status("finished")
+        }
+        let client = try RPCClient(endpoint: endpoint, logger: testLogger("client"))
+        var calls: [Task<Void, Error>] = []
+        for _ in 0..<3 {  // one runs, two wait
+            calls.append(Task {
+                let _: Lucid_V1_Status = try await client.call(service: echoService, method: "Long", status(""), deadline: .seconds(60))
+            })
+            if calls.count == 1 { try await waitFor { await outcomes.started == 1 } }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        let refused = await rpcError {
+            let _: Lucid_V1_Status = try await client.call(service: echoService, method: "Echo", status("one too many"), deadline: .seconds(30))
+        }
+        XCTAssertEqual(refused?.code, .resourceExhausted)
+        XCTAssertLessThan(started.duration(to: .now), .seconds(2))
+        let health = try await client.health(service: echoService, deadline: .seconds(5))
+        XCTAssertEqual(health.workerID, "busy", "Health is answered by the busy worker's control socket")
+        calls.forEach { $0.cancel() }
+        for call in calls { _ = await call.result }
+        await client.shutdown()
+        await busy.shutdown()
+        await strict.shutdown()
+    }
+
     func testCancellingTheCallingTaskCancelsTheCallAndTheHandler() async throws {
         let call = Task {
             let _: Lucid_V1_Status = try await self.client.call(

@@ -265,6 +265,12 @@ final class BrokerEngine: SocketLoopHandler {
     /// Health request the service's workers cannot take now goes to its control worker if one is idle.
     private func enqueue(_ request: PendingRequest, retry: Bool = false) {
         let service = record(named: request.service)
+        if !retry, request.metadata.method != ControlService.method,
+           service.requests.count >= configuration.maxQueuedRequests {
+            fail(request, .resourceExhausted,
+                 "\(service.requests.count) requests are already waiting for a worker of \(service.name); try again later")
+            return
+        }
         if retry {
             service.requests.insert(request, at: 0)
         } else {

@@ -17,6 +17,9 @@ import Logging
 ///   dropped; its in-flight request goes back to the head of the queue, at most `maxRetries` times,
 ///   then the client gets FINAL UNAVAILABLE. PARTIALs already forwarded are not taken back.
 /// - **Deadlines**: a queued request whose envelope deadline passes gets FINAL DEADLINE_EXCEEDED.
+/// - **Bounded queues**: a request that finds `maxQueuedRequests` requests of its service already
+///   waiting gets FINAL RESOURCE_EXHAUSTED at once (Health is exempt), so that memory stays bounded
+///   however many clients call (each waiting request holds its body, up to `maxMessageSize`).
 /// - **Services without workers**: requests wait for a worker of that name, but once the service has
 ///   had no worker for `unservedTimeout` (never had one, or its last one died or left) they get
 ///   FINAL UNAVAILABLE at once, whatever their deadline: a dead reasoner is reported within seconds,
@@ -48,17 +51,21 @@ public final class MajordomoBroker: @unchecked Sendable {
         public var maxRetries: Int
         /// How long a service may have no worker before its queued requests fail UNAVAILABLE.
         public var unservedTimeout: Duration
+        /// Requests one service may have waiting for a worker; one more fails RESOURCE_EXHAUSTED.
+        public var maxQueuedRequests: Int
 
         public init(
             heartbeat: Heartbeat = Heartbeat(),
             maxMessageSize: Int = 64 << 20,
             maxRetries: Int = 2,
-            unservedTimeout: Duration = .seconds(3)
+            unservedTimeout: Duration = .seconds(3),
+            maxQueuedRequests: Int = 64
         ) {
             self.heartbeat = heartbeat
             self.maxMessageSize = maxMessageSize
             self.maxRetries = maxRetries
             self.unservedTimeout = unservedTimeout
+            self.maxQueuedRequests = maxQueuedRequests
         }
     }
 
