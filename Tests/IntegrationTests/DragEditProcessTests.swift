@@ -28,22 +28,6 @@ final class DragEditProcessTests: XCTestCase {
         return request
     }
 
-    /// Runs one Gateway.Edit, calling `onProgress` with each progress message; returns the result.
-    private func edit(
-        _ request: Lucid_V1_GatewayEditRequest, client: RPCClient,
-        onProgress: (Lucid_V1_GatewayProgress) async throws -> Void = { _ in }
-    ) async throws -> Lucid_V1_GatewayEditResult {
-        for try await event in client.stream(service: "lucid.v1.Gateway", method: "Edit", request,
-                                             progress: Lucid_V1_GatewayEditReply.self,
-                                             returning: Lucid_V1_GatewayEditReply.self, deadline: .seconds(600)) {
-            switch event {
-            case .progress(let reply): try await onProgress(reply.progress)
-            case .result(let reply): return reply.result
-            }
-        }
-        throw RPCError(code: .internal, message: "the stream ended without a result")
-    }
-
     func testThreeIntentionsAreEditedAcrossTwoSamplerProcesses() async throws {
         let group = try ProcessGroup()
         let bus = group.directory.ipc()
@@ -57,7 +41,7 @@ final class DragEditProcessTests: XCTestCase {
         try await group.waitForWorkers(["discriminator-1"], of: "lucid.v1.Discriminator", client: client, timeout: .seconds(60))
 
         var announced: [Lucid_V1_Intention] = []
-        let result = try await edit(request(intentions: 3, steps: 20), client: client) { progress in
+        let result = try await client.gatewayEdit(request(intentions: 3, steps: 20)) { progress in
             if progress.stage == "intentions" { announced = progress.intentions }
         }
         await client.shutdown()
@@ -101,14 +85,14 @@ final class DragEditProcessTests: XCTestCase {
         try await group.waitForWorkers(["sampler-doomed"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
 
         var killed = false
-        let result = try await edit(request(intentions: 1, steps: 30), client: client) { progress in
+        let result = try await client.gatewayEdit(request(intentions: 1, steps: 30)) { progress in
             guard !killed, progress.stage == "edit", progress.message == "sample", progress.step >= 2 else { return }
             killed = true
             try group.worker("luciddrag-sampler", bus: bus, id: "sampler-survivor", ["--quality", "none"])
             try await Task.sleep(for: .seconds(1))
             doomed.signal(SIGKILL)
         }
-        let again = try await edit(request(intentions: 1, steps: 30), client: client)
+        let again = try await client.gatewayEdit(request(intentions: 1, steps: 30))
         await client.shutdown()
         await group.stopAll()
         XCTAssertTrue(killed)
@@ -131,7 +115,7 @@ final class DragEditProcessTests: XCTestCase {
         try await group.waitForWorkers(["discriminator-1"], of: "lucid.v1.Discriminator", client: client, timeout: .seconds(60))
 
         var killed = false
-        let result = try await edit(request(intentions: 1, steps: 20), client: client) { progress in
+        let result = try await client.gatewayEdit(request(intentions: 1, steps: 20)) { progress in
             guard !killed, progress.stage == "edit", progress.message == "sample", progress.step >= 2 else { return }
             killed = true
             discriminator.signal(SIGKILL)

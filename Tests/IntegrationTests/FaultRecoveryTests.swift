@@ -23,35 +23,29 @@ final class FaultRecoveryTests: XCTestCase {
         return request
     }
 
-    private func edit(_ request: Lucid_V1_GatewayEditRequest, client: RPCClient,
-                      onProgress: (Lucid_V1_GatewayProgress) async throws -> Void = { _ in }) async throws -> Lucid_V1_GatewayEditResult {
-        for try await event in client.stream(service: "lucid.v1.Gateway", method: "Edit", request,
-                                             progress: Lucid_V1_GatewayEditReply.self,
-                                             returning: Lucid_V1_GatewayEditReply.self, deadline: .seconds(300)) {
-            switch event {
-            case .progress(let reply): try await onProgress(reply.progress)
-            case .result(let reply): return reply.result
-            }
-        }
-        throw RPCError(code: .internal, message: "the stream ended without a result")
+    /// Gateway, reasoner and one sampler (no quality guidance) as processes on a new ipc:// bus,
+    /// returned once the sampler and the reasoner answer Health.
+    private func startServices(sampler samplerID: String = "sampler-1") async throws
+        -> (group: ProcessGroup, bus: String, gateway: ChildProcess, reasoner: ChildProcess, sampler: ChildProcess, client: RPCClient) {
+        let group = try ProcessGroup()
+        let bus = group.directory.ipc()
+        let gateway = try group.gateway(bus: bus)
+        let reasoner = try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
+        let sampler = try group.worker("luciddrag-sampler", bus: bus, id: samplerID, ["--quality", "none"])
+        let client = try RPCClient(endpoint: bus)
+        try await group.waitForWorkers([samplerID], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
+        try await group.waitForWorkers(["reasoner-1"], of: "lucid.v1.Reasoner", client: client)
+        return (group, bus, gateway, reasoner, sampler, client)
     }
 
     func testADeadReasonerIsReportedUnavailableWithinSecondsAndAStartedOneServesAtOnce() async throws {
-        let group = try ProcessGroup()
-        let bus = group.directory.ipc()
-        try group.gateway(bus: bus)
-        let reasoner = try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
-        try group.worker("luciddrag-sampler", bus: bus, id: "sampler-1", ["--quality", "none"])
-        let client = try RPCClient(endpoint: bus)
-        try await group.waitForWorkers(["sampler-1"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
-        try await group.waitForWorkers(["reasoner-1"], of: "lucid.v1.Reasoner", client: client)
-
+        let (group, bus, _, reasoner, _, client) = try await startServices()
         reasoner.signal(SIGKILL)
         _ = await reasoner.waitForExit(timeout: .seconds(5))
         let started = ContinuousClock.now
         var failure: RPCError?
         do {
-            _ = try await edit(request(steps: 2), client: client)
+            _ = try await client.gatewayEdit(request(steps: 2))
         } catch let error as RPCError {
             failure = error
         }
@@ -64,21 +58,16 @@ final class FaultRecoveryTests: XCTestCase {
 
         try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-2")
         try await group.waitForWorkers(["reasoner-2"], of: "lucid.v1.Reasoner", client: client)
-        let result = try await edit(request(steps: 2), client: client)
+        let result = try await client.gatewayEdit(request(steps: 2))
         XCTAssertEqual(result.edits.first?.status.code, .ok)
         await client.shutdown()
         await group.stopAll()
     }
 
     func testWorkersRejoinARestartedGatewayAndNewEditsWork() async throws {
-        let group = try ProcessGroup()
-        let bus = group.directory.ipc()
-        let gateway = try group.gateway(bus: bus)
-        try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
-        try group.worker("luciddrag-sampler", bus: bus, id: "sampler-1", ["--quality", "none"])
-        var client = try RPCClient(endpoint: bus)
-        try await group.waitForWorkers(["sampler-1"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
-        _ = try await edit(request(steps: 2), client: client)
+        let (group, bus, gateway, _, _, first) = try await startServices()
+        var client = first
+        _ = try await client.gatewayEdit(request(steps: 2))
         await client.shutdown()
 
         await gateway.stop()
@@ -90,23 +79,17 @@ final class FaultRecoveryTests: XCTestCase {
         let rejoined = restarted.duration(to: .now)
         print("the workers rejoined the restarted gateway within \(rejoined.seconds) s (heartbeat 200 ms)")
         XCTAssertLessThan(rejoined, .seconds(5), "within a few heartbeats")
-        let result = try await edit(request(steps: 2), client: client)
+        let result = try await client.gatewayEdit(request(steps: 2))
         XCTAssertEqual(result.edits.first?.status.code, .ok, group.output)
         await client.shutdown()
         await group.stopAll()
     }
 
     func testASamplerStoppedWithSIGTERMMidEditHandsTheEditBack() async throws {
-        let group = try ProcessGroup()
-        let bus = group.directory.ipc()
-        try group.gateway(bus: bus)
-        try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
-        let stopping = try group.worker("luciddrag-sampler", bus: bus, id: "sampler-stopping", ["--quality", "none"])
-        let client = try RPCClient(endpoint: bus)
-        try await group.waitForWorkers(["sampler-stopping"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
+        let (group, bus, _, _, stopping, client) = try await startServices(sampler: "sampler-stopping")
 
         var signalled = false
-        let result = try await edit(request(steps: 30), client: client) { progress in
+        let result = try await client.gatewayEdit(request(steps: 30)) { progress in
             guard !signalled, progress.stage == "edit", progress.message == "sample", progress.step >= 2 else { return }
             signalled = true
             try group.worker("luciddrag-sampler", bus: bus, id: "sampler-other", ["--quality", "none"])
@@ -123,14 +106,7 @@ final class FaultRecoveryTests: XCTestCase {
     }
 
     func testAClientKilledMidEditHasItsEditCancelled() async throws {
-        let group = try ProcessGroup()
-        let bus = group.directory.ipc()
-        try group.gateway(bus: bus)
-        try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
-        try group.worker("luciddrag-sampler", bus: bus, id: "sampler-1", ["--quality", "none"])
-        let client = try RPCClient(endpoint: bus)
-        try await group.waitForWorkers(["sampler-1"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
-
+        let (group, bus, _, _, _, client) = try await startServices()
         // 400 steps would keep the sampler busy for well over a minute.
         let caller = try ChildProcess("luciddrag", [
             "edit", Self.task.appendingPathComponent("input.png").path,
