@@ -10,6 +10,8 @@ public enum BusError: Error, CustomStringConvertible, Equatable, Sendable {
     case system(String, Int32)
     /// The component was shut down.
     case closed
+    /// A CURVE key or key file (named by its path, empty for a key given directly) is unusable.
+    case curveKey(String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum BusError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(call) failed: errno \(code)"
         case .closed:
             return "the bus component was shut down"
+        case .curveKey(let path, let reason):
+            return path.isEmpty ? "CURVE key: \(reason)" : "CURVE key file \(path): \(reason)"
         }
     }
 }

@@ -38,6 +38,10 @@ import Logging
 ///   dropped, so workers must answer envelopes with a ReplyEnvelope of the same request id.
 /// - **Malformed input** (wrong header, unknown command, too few frames) is logged and dropped.
 ///
+/// - **CURVE** (`configuration.curve`): tcp:// connections are encrypted and authenticated; a client
+///   or worker whose public key is not allowed is refused during the handshake and never reaches
+///   the broker (its requests time out on its side). Public keys are logged, secret keys never.
+///
 /// Broker errors reach clients as MDP FINAL messages whose one body frame is a
 /// lucid.v1.ReplyEnvelope with the status and the request id of the failed request.
 public final class MajordomoBroker: @unchecked Sendable {
@@ -53,19 +57,24 @@ public final class MajordomoBroker: @unchecked Sendable {
         public var unservedTimeout: Duration
         /// Requests one service may have waiting for a worker; one more fails RESOURCE_EXHAUSTED.
         public var maxQueuedRequests: Int
+        /// When set, the tcp:// endpoints accept only CURVE clients whose public key is allowed
+        /// (inproc:// and ipc:// stay as they are: in-process, and owner-only socket files).
+        public var curve: CurveServerKeys?
 
         public init(
             heartbeat: Heartbeat = Heartbeat(),
             maxMessageSize: Int = 64 << 20,
             maxRetries: Int = 2,
             unservedTimeout: Duration = .seconds(3),
-            maxQueuedRequests: Int = 64
+            maxQueuedRequests: Int = 64,
+            curve: CurveServerKeys? = nil
         ) {
             self.heartbeat = heartbeat
             self.maxMessageSize = maxMessageSize
             self.maxRetries = maxRetries
             self.unservedTimeout = unservedTimeout
             self.maxQueuedRequests = maxQueuedRequests
+            self.curve = curve
         }
     }
 
@@ -78,6 +87,7 @@ public final class MajordomoBroker: @unchecked Sendable {
 
     private let loop: SocketLoop
     private let ipcLocks: [IPCEndpointLock]
+    private let authenticator: CurveAuthenticator?
 
     /// Binds `endpoints` and starts serving on a dedicated thread. ipc:// endpoints are locked
     /// (`BusError.endpointInUse` when another live broker serves one) and their stale socket files
@@ -89,27 +99,37 @@ public final class MajordomoBroker: @unchecked Sendable {
         logger: Logger = Logger(label: "lucid.bus.broker")
     ) throws {
         var locks: [IPCEndpointLock] = []
-        var bound: [String] = []
+        var bound: [Int: String] = [:]
+        var authenticator: CurveAuthenticator?
         let socket = try context.socket(.router)
         do {
             try socket.set(.routerMandatory, 1)
             try socket.set(.maxMessageSize, configuration.maxMessageSize * 2 + (1 << 20))
-            for endpoint in endpoints {
-                if try BusEndpoint.transport(of: endpoint) == .ipc {
-                    locks.append(try IPCEndpointLock(endpoint: endpoint))
-                }
-                bound.append(try socket.bind(endpoint))
+            let transports = try endpoints.map { try BusEndpoint.transport(of: $0) }
+            // A listener takes the socket's security options when it is bound: the others first,
+            // then CURVE for the tcp:// ones.
+            for (index, endpoint) in endpoints.enumerated() where transports[index] != .tcp {
+                if transports[index] == .ipc { locks.append(try IPCEndpointLock(endpoint: endpoint)) }
+                bound[index] = try socket.bind(endpoint)
+            }
+            if let curve = configuration.curve {
+                authenticator = try CurveAuthenticator(context: context, allowed: curve.allowedClients, logger: logger)
+                try socket.becomeCurveServer(curve.keyPair)
+            }
+            for (index, endpoint) in endpoints.enumerated() where transports[index] == .tcp {
+                bound[index] = try socket.bind(endpoint)
             }
         } catch {
             socket.close()
             locks.forEach { $0.release() }
             throw error
         }
-        boundEndpoints = bound
+        boundEndpoints = endpoints.indices.compactMap { bound[$0] }
         ipcLocks = locks
+        self.authenticator = authenticator
         loop = try SocketLoop(name: "lucid.bus.broker")
         var logger = logger
-        logger[metadataKey: "endpoints"] = "\(bound.joined(separator: ","))"
+        logger[metadataKey: "endpoints"] = "\(boundEndpoints.joined(separator: ","))"
         loop.start(handler: BrokerEngine(socket: socket, configuration: configuration, census: census, logger: logger))
     }
 
@@ -117,6 +137,7 @@ public final class MajordomoBroker: @unchecked Sendable {
     public func shutdown() async {
         loop.requestStop()
         await loop.waitUntilFinished()
+        await authenticator?.shutdown()
         ipcLocks.forEach { $0.release() }
     }
 

@@ -1,6 +1,7 @@
 // A libzmq context: the owner of I/O threads and the namespace of inproc:// endpoints.
 
 import CZeroMQ
+import Foundation
 
 /// A libzmq context. Sockets that talk over `inproc://` must come from the same context, so the
 /// process normally uses ``shared``. Thread-safe (libzmq contexts are).
@@ -14,6 +15,16 @@ public final class ZMQContext: @unchecked Sendable {
     }()
 
     let handle: UnsafeMutableRawPointer
+    private let lock = NSLock()
+    private var clientKeys: CurveClientKeys?
+
+    /// The keys this context's sockets use when they connect over tcp://: their own key pair and
+    /// the server's public key. Nil (the default): plain tcp://, no CURVE. Set it before the
+    /// sockets connect (a process sets it once, from its flags).
+    public var curveClient: CurveClientKeys? {
+        get { lock.withLock { clientKeys } }
+        set { lock.withLock { clientKeys = newValue } }
+    }
 
     /// Creates a context with `ioThreads` background I/O threads.
     public init(ioThreads: Int32 = 1) throws {

@@ -12,6 +12,8 @@ public enum ZMQSocketOption: Sendable {
     case maxMessageSize
     /// ZMQ_SNDHWM / ZMQ_RCVHWM (messages): queue limits.
     case sendHighWaterMark, receiveHighWaterMark
+    /// ZMQ_CURVE_SERVER: 1 makes the socket the CURVE server of the connections it accepts.
+    case curveServer
 
     var code: Int32 {
         switch self {
@@ -20,9 +22,26 @@ public enum ZMQSocketOption: Sendable {
         case .maxMessageSize: return ZMQ_MAXMSGSIZE
         case .sendHighWaterMark: return ZMQ_SNDHWM
         case .receiveHighWaterMark: return ZMQ_RCVHWM
+        case .curveServer: return ZMQ_CURVE_SERVER
         }
     }
 
     /// ZMQ_MAXMSGSIZE is an int64_t; the others are int.
     var isInt64: Bool { self == .maxMessageSize }
+}
+
+/// A CURVE key option, set as 40 characters of Z85.
+public enum ZMQCurveKeyOption: Sendable {
+    /// ZMQ_CURVE_PUBLICKEY, ZMQ_CURVE_SECRETKEY: the socket's own key pair.
+    case publicKey, secretKey
+    /// ZMQ_CURVE_SERVERKEY: the public key of the server a client socket connects to.
+    case serverKey
+
+    var code: Int32 {
+        switch self {
+        case .publicKey: return ZMQ_CURVE_PUBLICKEY
+        case .secretKey: return ZMQ_CURVE_SECRETKEY
+        case .serverKey: return ZMQ_CURVE_SERVERKEY
+        }
+    }
 }

@@ -13,6 +13,7 @@ public final class ZMQSocket: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     /// The socket type it was opened with.
     public let type: ZMQSocketType
+    private let context: ZMQContext
     private var isClosed = false
 
     init(context: ZMQContext, type: ZMQSocketType) throws {
@@ -21,6 +22,7 @@ public final class ZMQSocket: @unchecked Sendable {
         }
         self.handle = handle
         self.type = type
+        self.context = context
         // Never block process exit on unsent messages.
         try set(.linger, 0)
     }
@@ -42,9 +44,29 @@ public final class ZMQSocket: @unchecked Sendable {
         return (try? lastEndpoint()) ?? endpoint
     }
 
-    /// Connects to `endpoint`. libzmq connects (and reconnects) in the background.
+    /// Connects to `endpoint`. libzmq connects (and reconnects) in the background. Over tcp://, when
+    /// the context has ``ZMQContext/curveClient`` keys, the connection is a CURVE client's.
     public func connect(_ endpoint: String) throws {
+        if endpoint.hasPrefix("tcp://"), let keys = context.curveClient {
+            try set(.serverKey, keys.serverKey)
+            try set(.publicKey, keys.keyPair.publicKey)
+            try set(.secretKey, keys.keyPair.secretKey)
+        }
         guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError.last("zmq_connect(\(endpoint))") }
+    }
+
+    /// Makes the connections this socket accepts from now on (its later binds) CURVE ones, with
+    /// `keyPair` as the server's keys.
+    public func becomeCurveServer(_ keyPair: CurveKeyPair) throws {
+        try set(.curveServer, 1)
+        try set(.secretKey, keyPair.secretKey)
+    }
+
+    /// Sets a CURVE key option (never logged).
+    public func set(_ option: ZMQCurveKeyOption, _ z85: String) throws {
+        guard zmq_setsockopt(handle, option.code, z85, z85.utf8.count) == 0 else {
+            throw ZMQError.last("zmq_setsockopt(CURVE key)")
+        }
     }
 
     /// The endpoint most recently bound or connected (ZMQ_LAST_ENDPOINT).
