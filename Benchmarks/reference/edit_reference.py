@@ -2,7 +2,7 @@
 """PyTorch + diffusers twin of the Swift collaborative-guidance drag edit (method.md §2).
 
     .venv-ref/bin/python Benchmarks/reference/edit_reference.py --task Benchmarks/data/drag-dev/task-0032 \
-        --out /tmp/edited.png [--steps 50] [--seed 0] [--set time_travel=true] [--trace]
+        --out out/edited.png [--steps 50] [--seed 0] [--set time_travel=true] [--trace]
 
 Importable: ``edit(model_dir, image, mask, pairs, source_prompt, target_prompt, options, noise_source)``.
 It is both the numerical reference of the Swift sampler (goldens: Tests/Fixtures/edit/make_edit_golden.py)

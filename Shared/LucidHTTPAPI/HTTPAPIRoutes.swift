@@ -105,9 +105,7 @@ struct HTTPAPIRoutes: Sendable {
         } else {
             png = try PNGCodec.encode(try RasterImage(edit.image))
         }
-        var headers = HTTPFields()
-        headers[.contentType] = "image/png"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: png)))
+        return Self.file(png, contentType: "image/png")
     }
 
     /// `POST /v1/reason`: Reasoner.Reason on the drag, without editing.

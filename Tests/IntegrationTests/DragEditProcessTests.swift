@@ -11,21 +11,8 @@ import LucidTestSupport
 import XCTest
 
 final class DragEditProcessTests: XCTestCase {
-    private static let task = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Benchmarks/data/drag-dev/task-0032")
-
     private func request(intentions: Int, steps: UInt32) throws -> Lucid_V1_GatewayEditRequest {
-        var request = Lucid_V1_GatewayEditRequest()
-        request.image.encoded = try Data(contentsOf: Self.task.appendingPathComponent("input.png"))
-        request.mask.encoded = try Data(contentsOf: Self.task.appendingPathComponent("mask.png"))
-        var pair = Lucid_V1_PointPair()
-        pair.handle.x = 60.04; pair.handle.y = 33.2; pair.target.x = 55.99; pair.target.y = 32.44
-        request.pairs = [pair]
-        request.caption = "a small black circle on a pale green background"
-        request.numIntentions = UInt32(intentions)
-        request.options.steps = steps
-        request.options.seed = 11
-        return request
+        try Task0032.gatewayRequest(intentions: intentions, steps: steps, seed: 11, caption: Task0032.caption)
     }
 
     func testThreeIntentionsAreEditedAcrossTwoSamplerProcesses() async throws {
@@ -47,8 +34,8 @@ final class DragEditProcessTests: XCTestCase {
         await client.shutdown()
         await group.stopAll()
 
-        let input = try PNGCodec.decode(Data(contentsOf: Self.task.appendingPathComponent("input.png")))
-        let mask = BinaryMask(nonZeroIn: try PNGCodec.decode(Data(contentsOf: Self.task.appendingPathComponent("mask.png"))))
+        let input = try PNGCodec.decode(Data(contentsOf: Task0032.folder.appendingPathComponent("input.png")))
+        let mask = BinaryMask(nonZeroIn: try PNGCodec.decode(Data(contentsOf: Task0032.folder.appendingPathComponent("mask.png"))))
         XCTAssertEqual(announced.count, 3, "the intentions were streamed before the edits")
         XCTAssertEqual(result.edits.map(\.rank), [1, 2, 3])
         XCTAssertEqual(result.edits.map(\.intention), announced)

@@ -9,18 +9,8 @@ import LucidTestSupport
 import XCTest
 
 final class FaultRecoveryTests: XCTestCase {
-    private static let task = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Benchmarks/data/drag-dev/task-0032")
-
     private func request(steps: UInt32) throws -> Lucid_V1_GatewayEditRequest {
-        var request = Lucid_V1_GatewayEditRequest()
-        request.image.encoded = try Data(contentsOf: Self.task.appendingPathComponent("input.png"))
-        request.mask.encoded = try Data(contentsOf: Self.task.appendingPathComponent("mask.png"))
-        request.pairs = [DiscScene.pair(60.04, 33.2, 55.99, 32.44)]
-        request.numIntentions = 1
-        request.options.steps = steps
-        request.options.seed = 5
-        return request
+        try Task0032.gatewayRequest(intentions: 1, steps: steps, seed: 5)
     }
 
     /// Gateway, reasoner and one sampler (no quality guidance) as processes on a new ipc:// bus,
@@ -109,8 +99,8 @@ final class FaultRecoveryTests: XCTestCase {
         let (group, bus, _, _, _, client) = try await startServices()
         // 400 steps would keep the sampler busy for well over a minute.
         let caller = try ChildProcess("luciddrag", [
-            "edit", Self.task.appendingPathComponent("input.png").path,
-            "--mask", Self.task.appendingPathComponent("mask.png").path,
+            "edit", Task0032.folder.appendingPathComponent("input.png").path,
+            "--mask", Task0032.folder.appendingPathComponent("mask.png").path,
             "--drag", "60.04,33.2:55.99,32.44", "--intentions", "1", "--steps", "400", "--bus", bus,
             "--out", group.directory.url.appendingPathComponent("edit").path,
         ], in: group.directory.url, label: "client")

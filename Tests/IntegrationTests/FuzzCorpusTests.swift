@@ -62,11 +62,9 @@ final class FuzzCorpusTests: XCTestCase {
             XCTAssertEqual(health.status, .serving, service)
         }
         var valid = Lucid_V1_ReasonRequest()
-        let task = Self.fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Benchmarks/data/drag-dev/task-0032")
-        valid.image.encoded = try Data(contentsOf: task.appendingPathComponent("input.png"))
-        valid.mask.encoded = try Data(contentsOf: task.appendingPathComponent("mask.png"))
-        valid.pairs = [DiscScene.pair(60.04, 33.2, 55.99, 32.44)]
+        valid.image.encoded = try Data(contentsOf: Task0032.folder.appendingPathComponent("input.png"))
+        valid.mask.encoded = try Data(contentsOf: Task0032.folder.appendingPathComponent("mask.png"))
+        valid.pairs = [Task0032.pair]
         let answer: Lucid_V1_ReasonResponse = try await client.call(
             service: "lucid.v1.Reasoner", method: "Reason", valid, deadline: .seconds(30))
         XCTAssertFalse(answer.intentions.isEmpty)

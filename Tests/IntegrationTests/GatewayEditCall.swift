@@ -1,7 +1,31 @@
-// One Gateway.Edit call as the integration tests make it: the progress handed to a closure as it
-// comes, the result returned.
+// Gateway.Edit as the integration tests make it: dev task 0032 as the request, and one call with
+// the progress handed to a closure as it comes and the result returned.
+import Foundation
 import LucidBus
 import LucidProto
+import LucidTestSupport
+
+/// Dev task 0032: a small black circle, dragged (60.04, 33.2) → (55.99, 32.44).
+enum Task0032 {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Benchmarks/data/drag-dev/task-0032")
+    static let caption = "a small black circle on a pale green background"
+    static var pair: Lucid_V1_PointPair { DiscScene.pair(60.04, 33.2, 55.99, 32.44) }
+
+    /// The task as a Gateway.Edit request for `intentions` intentions of `steps` steps with `seed`.
+    static func gatewayRequest(intentions: Int, steps: UInt32, seed: UInt64, caption: String = "") throws
+        -> Lucid_V1_GatewayEditRequest {
+        var request = Lucid_V1_GatewayEditRequest()
+        request.image.encoded = try Data(contentsOf: folder.appendingPathComponent("input.png"))
+        request.mask.encoded = try Data(contentsOf: folder.appendingPathComponent("mask.png"))
+        request.pairs = [pair]
+        request.caption = caption
+        request.numIntentions = UInt32(intentions)
+        request.options.steps = steps
+        request.options.seed = seed
+        return request
+    }
+}
 
 extension RPCClient {
     /// Calls Gateway.Edit with `request`, calling `onProgress` with each progress message, and

@@ -17,8 +17,13 @@ public struct CurveKeyPair: Sendable, Equatable, CustomStringConvertible {
 
     /// A key pair made of `publicKey` and `secretKey`, refused unless both are 40-character Z85.
     public init(publicKey: String, secretKey: String) throws {
-        try Self.check(publicKey, "public key")
-        try Self.check(secretKey, "secret key")
+        try self.init(publicKey: publicKey, secretKey: secretKey, path: "")
+    }
+
+    /// A key pair from the file at `path` (named in errors; empty for keys given directly).
+    private init(publicKey: String, secretKey: String, path: String) throws {
+        try Self.check(publicKey, "public key", path: path)
+        try Self.check(secretKey, "secret key", path: path)
         self.publicKey = publicKey
         self.secretKey = secretKey
     }
@@ -41,11 +46,7 @@ public struct CurveKeyPair: Sendable, Equatable, CustomStringConvertible {
         guard let publicKey = fields["public-key"]?.first, let secretKey = fields["secret-key"]?.first else {
             throw BusError.curveKey(path, reason: "expected public-key = \"…\" and secret-key = \"…\" lines")
         }
-        do {
-            return try CurveKeyPair(publicKey: publicKey, secretKey: secretKey)
-        } catch BusError.curveKey(_, let reason) {
-            throw BusError.curveKey(path, reason: reason)
-        }
+        return try CurveKeyPair(publicKey: publicKey, secretKey: secretKey, path: path)
     }
 
     /// The one public key in the file at `path` (a public-key file, or a key-pair file).
@@ -61,11 +62,7 @@ public struct CurveKeyPair: Sendable, Equatable, CustomStringConvertible {
     public static func readPublicKeys(from path: String) throws -> Set<String> {
         let fields = try keyFields(in: path)
         let keys = (fields["public-key"] ?? []) + (fields[""] ?? [])
-        for key in keys {
-            do { try check(key, "public key") } catch BusError.curveKey(_, let reason) {
-                throw BusError.curveKey(path, reason: reason)
-            }
-        }
+        for key in keys { try check(key, "public key", path: path) }
         return Set(keys)
     }
 
@@ -100,9 +97,9 @@ public struct CurveKeyPair: Sendable, Equatable, CustomStringConvertible {
         return fields
     }
 
-    private static func check(_ key: String, _ what: String) throws {
+    private static func check(_ key: String, _ what: String, path: String) throws {
         guard key.utf8.count == 40, zmqZ85Decodes(key) else {
-            throw BusError.curveKey("", reason: "a \(what) must be 40 characters of Z85")
+            throw BusError.curveKey(path, reason: "a \(what) must be 40 characters of Z85")
         }
     }
 

@@ -1,6 +1,6 @@
 """Builds the engine's parity fixtures: a tiny Stable-Diffusion-1.x diffusers folder and golden tensors.
 
-Pinned reference versions (run with the venv outside the package, e.g. /work/.venv-ref/bin/python):
+Pinned reference versions (run with the venv outside the package, e.g. .venv-ref/bin/python):
     torch==2.13.0+cpu   diffusers==0.42.1   transformers==5.24.0   safetensors==0.8.0   numpy
 
 Usage:
