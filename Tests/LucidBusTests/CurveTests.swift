@@ -68,6 +68,12 @@ final class CurveTests: XCTestCase {
         try "# sampler hosts\npublic-key = \"\(pair.publicKey)\"\n\(other.publicKey)\n".write(toFile: allowList, atomically: true, encoding: .utf8)
         XCTAssertEqual(try CurveKeyPair.readPublicKeys(from: allowList), [pair.publicKey, other.publicKey])
 
+        // A Z85 key may hold '=': a bare key like that is still a key, not a field.
+        var withEquals = try CurveKeyPair.generate().publicKey
+        while !withEquals.contains("=") { withEquals = try CurveKeyPair.generate().publicKey }
+        try "\(withEquals)\n".write(toFile: allowList, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CurveKeyPair.readPublicKeys(from: allowList), [withEquals])
+
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret)
         XCTAssertThrowsError(try CurveKeyPair.read(from: secret)) { error in
             XCTAssertTrue("\(error)".contains("chmod 600"), "\(error)")

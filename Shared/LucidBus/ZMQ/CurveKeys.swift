@@ -5,7 +5,9 @@
 //     # comment
 //     public-key = "<40 Z85 characters>"
 //     secret-key = "<40 Z85 characters>"        (key-pair files only)
-// An allow-list may also give one bare key per line.
+// An allow-list may also give one bare key per line. A Z85 key may hold '=' but never a space or '"',
+// and never starts with '#' (digit 84; a first digit is at most ⌊2³²/85⁴⌋ = 82), which is what tells
+// the three kinds of line apart.
 
 import CZeroMQ
 import Foundation
@@ -90,9 +92,13 @@ public struct CurveKeyPair: Sendable, Equatable, CustomStringConvertible {
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            let (name, value) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts[0])
-            fields[name, default: []].append(value.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+            if let open = line.firstIndex(of: "\""), let equals = line[..<open].lastIndex(of: "=") {
+                let name = line[..<equals].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: open)...].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                fields[name, default: []].append(value)
+            } else {
+                fields["", default: []].append(line)
+            }
         }
         return fields
     }
