@@ -8,6 +8,6 @@ struct LucidDragCommand: AsyncParsableCommand {
         commandName: "luciddrag",
         abstract: "Semantic-aware drag-based image editing.",
         version: LucidVersion.current,
-        subcommands: [ServeCommand.self, HealthCommand.self, EditCommand.self, DemoCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, HealthCommand.self, EditCommand.self, DemoCommand.self, BenchCommand.self, KeysCommand.self]
     )
 }

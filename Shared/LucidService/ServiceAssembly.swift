@@ -53,7 +53,7 @@ public enum ServiceAssembly {
     ) throws -> MajordomoBroker {
         try MajordomoBroker(
             endpoints: endpoints,
-            configuration: .init(heartbeat: configuration.heartbeat),
+            configuration: .init(heartbeat: configuration.heartbeat, curve: configuration.curveServer),
             logger: logger)
     }
 

@@ -16,6 +16,10 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var heartbeatLiveness: Int
     /// The lowest level that is logged.
     public var logLevel: Logger.Level
+    /// A worker's CURVE keys for a tcp:// bus (nil: plain tcp://).
+    public var curveClient: CurveClientKeys?
+    /// The gateway's CURVE keys: its broker's tcp:// endpoints then let in allow-listed clients only.
+    public var curveServer: CurveServerKeys?
 
     public init(
         bus: String, workerID: String, heartbeatInterval: Duration = .milliseconds(1000),

@@ -60,6 +60,7 @@ public enum ServiceProcess {
     ) async -> Never {
         ServiceLogging.bootstrap(level: configuration.logLevel)
         let logger = ServiceLogging.logger(label, workerID: configuration.workerID)
+        if let keys = configuration.curveClient { ZMQContext.shared.curveClient = keys }
         let signals = ShutdownSignalWatcher()
         let services: [any LucidService]
         do {
@@ -70,6 +71,7 @@ public enum ServiceProcess {
         }
         logger.info("serving", metadata: [
             "bus": "\(configuration.bus)", "version": "\(LucidVersion.current)",
+            "curve": "\(configuration.curveServer != nil ? "server" : configuration.curveClient != nil ? "client" : "off")",
             "services": "\(services.map(\.name).joined(separator: ","))",
         ])
         do {
