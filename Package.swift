@@ -192,7 +192,7 @@ let package = Package(
         // The bus with real sockets on inproc://, ipc:// and tcp://.
         .testTarget(name: "LucidBusTests", dependencies: ["LucidBus", "LucidProto"], path: "Tests/LucidBusTests"),
         // Service configuration and lifecycle, in process.
-        .testTarget(name: "LucidServiceTests", dependencies: ["LucidService"], path: "Tests/LucidServiceTests"),
+        .testTarget(name: "LucidServiceTests", dependencies: ["LucidService", "LucidBus"], path: "Tests/LucidServiceTests"),
         // Real service processes on real sockets, and the C client of the contract.
         .testTarget(
             name: "IntegrationTests",
