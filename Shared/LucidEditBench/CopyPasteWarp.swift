@@ -1,7 +1,8 @@
 /// The non-diffusion baseline: cut the dragged object out (the built-in locator's region, grown by a
-/// pixel for its anti-aliased edge), fill the hole with the local background, and paste the object
-/// back warped by the per-axis scale and translation that best fit the drags (least squares; one
-/// pair, or handles in a line along an axis, give a translation on that axis). Only the mask changes.
+/// pixel for its anti-aliased edge), fill the hole from the nearest background pixels around it, and
+/// paste the object back warped by the per-axis scale and translation that best fit the drags (least
+/// squares; one pair, or handles in a line along an axis, give a translation on that axis). Only the
+/// mask changes.
 import LucidImage
 import LucidReasoning
 
@@ -9,8 +10,6 @@ import LucidReasoning
 public struct CopyPasteWarp: Sendable {
     /// Scales are kept in this range.
     public var scaleRange: ClosedRange<Double> = 0.3...3
-    /// Half the side of the window whose background pixels fill a hole pixel.
-    public var fillRadius = 6
 
     public init() {}
 
@@ -37,17 +36,19 @@ public struct CopyPasteWarp: Sendable {
         let object = grown(region.filled)
         let width = image.width, height = image.height
         var output = image
-        // Fill the object's pixels with the mean of the background pixels of the mask around them.
+        // Fill the object's pixels from the nearest background pixel in each of the four directions,
+        // weighted by inverse distance (smooth across flat and gradient backgrounds).
         for y in 0..<height {
             for x in 0..<width where object[x, y] && mask[x, y] {
-                var sum = [0.0, 0.0, 0.0], count = 0.0
-                for v in max(0, y - fillRadius)...min(height - 1, y + fillRadius) {
-                    for u in max(0, x - fillRadius)...min(width - 1, x + fillRadius) where !object[u, v] {
-                        for c in 0..<3 { sum[c] += Double(image[u, v, c]) }
-                        count += 1
-                    }
+                var sum = [0.0, 0.0, 0.0], weight = 0.0
+                for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                    var u = x + dx, v = y + dy, distance = 1.0
+                    while u >= 0, v >= 0, u < width, v < height, object[u, v] { (u, v, distance) = (u + dx, v + dy, distance + 1) }
+                    guard u >= 0, v >= 0, u < width, v < height else { continue }
+                    for c in 0..<3 { sum[c] += Double(image[u, v, c]) / distance }
+                    weight += 1 / distance
                 }
-                if count > 0 { for c in 0..<3 { output[x, y, c] = UInt8((sum[c] / count).rounded()) } }
+                if weight > 0 { for c in 0..<3 { output[x, y, c] = UInt8((sum[c] / weight).rounded()) } }
             }
         }
         // Paste: every mask pixel whose preimage lies on the object takes the object's colour there.
