@@ -120,6 +120,14 @@ let package = Package(
             dependencies: ["LucidReasoning", "LucidImage", "LucidProto"],
             path: "Shared/LucidReasoningBench"
         ),
+        // The edit benchmark (`luciddrag bench edit`): baselines, ablations and the full method on demo-world
+        // tasks, ground-truth scores from the checker, the picture grid, the PyTorch twin's timing.
+        .target(
+            name: "LucidEditBench",
+            dependencies: ["LucidEditing", "LucidReasoningBench", "LucidReasoning", "LucidBench", "LucidModels", "LucidTensor",
+                           "LucidImage", "LucidProto"],
+            path: "Shared/LucidEditBench"
+        ),
 
         // The HTTP API in front of the gateway: edit jobs, Server-Sent Events, results, reason, health,
         // Prometheus metrics, and the web editor (plain HTML/CSS/JS in Web/, served at /).
@@ -150,7 +158,7 @@ let package = Package(
             dependencies: [
                 "LucidService", "LucidBus", "LucidProto", "LucidReasoning", "LucidReasoningBench",
                 "LucidReasonerService", "LucidGatewayService", "LucidSamplerService", "LucidDiscriminatorService",
-                "LucidImage", "LucidBench", argumentParser,
+                "LucidImage", "LucidBench", "LucidEditBench", "LucidEditing", "LucidModels", "LucidTensor", argumentParser,
             ],
             path: "Services/luciddrag"
         ),
@@ -256,6 +264,12 @@ let package = Package(
             name: "LucidReasoningBenchTests",
             dependencies: ["LucidReasoningBench", "LucidReasoning", "LucidImage", "LucidProto"],
             path: "Tests/LucidReasoningBenchTests"
+        ),
+        // The edit benchmark's quick mode on the demo model: the table, the JSON report and the grid are made.
+        .testTarget(
+            name: "LucidEditBenchTests",
+            dependencies: ["LucidEditBench", "LucidEditing", "LucidModels", "LucidImage", "LucidTestSupport"],
+            path: "Tests/LucidEditBenchTests"
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,46 @@
+/// One task of the edit benchmark: a demo-world drag task folder (Benchmarks/data/drag-dev format)
+/// read as the reasoner benchmark reads it, plus the ground truth of its intended kind.
+import Foundation
+import LucidImage
+import LucidProto
+import LucidReasoningBench
+
+/// A drag task with the picture and prompts of its right answers.
+public struct EditBenchTask: Sendable {
+    /// The task folder (the ground-truth scorer reads it too).
+    public let folder: URL
+    /// The task as the reasoner benchmark reads it: input image, mask, pairs, caption, kinds.
+    public let drag: DragTask
+    /// The ground-truth result of the intended kind (`acceptable[0]`).
+    public let truth: RasterImage
+    /// The caption after the intended edit (the ground-truth intention's target prompt).
+    public let captionAfter: String
+
+    private struct File: Decodable {
+        struct Acceptable: Decodable { let result: String; let caption_after: String }
+        let acceptable: [Acceptable]
+    }
+
+    /// Loads the task in `folder`.
+    public init(folder: URL) throws {
+        let drag = try DragTask(folder: folder)
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: folder.appendingPathComponent("task.json")))
+        guard let intended = file.acceptable.first else {
+            throw DragTaskError.malformed(folder.lastPathComponent, "no acceptable result to compare with")
+        }
+        self.folder = folder
+        self.drag = drag
+        truth = try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent(intended.result))).toRGB()
+        captionAfter = intended.caption_after
+    }
+
+    public var id: String { drag.id }
+
+    /// The first `limit` task folders (all when nil) directly under `directory`, sorted by name.
+    public static func loadAll(from directory: URL, limit: Int? = nil) throws -> [EditBenchTask] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().filter {
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).appendingPathComponent("task.json").path)
+        }
+        return try names.prefix(limit ?? names.count).map { try EditBenchTask(folder: directory.appendingPathComponent($0)) }
+    }
+}
