@@ -23,6 +23,8 @@ struct EditBenchCommand: ParsableCommand {
     var steps = 50
     @Option(help: "Seed of every edit.")
     var seed: UInt64 = 0
+    @Option(name: .customLong("set"), help: "Set a method option, NAME=NUMBER (sampler.proto's name, e.g. semantic_weight=0.2); repeatable, for tuning runs.")
+    var overrides: [String] = []
     @Option(help: "Intentions the full row edits (diversity and coverage).")
     var intentions = 3
     @Option(help: "Write the JSON report here (rewritten after every task).")
@@ -55,6 +57,12 @@ struct EditBenchCommand: ParsableCommand {
         configuration.limit = limit
         configuration.options.steps = steps
         configuration.options.seed = seed
+        do {
+            configuration.overrides = try overrides.map { try OptionOverride(parsing: $0) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        configuration.options = configuration.overrides.reduce(configuration.options) { $1.applied(to: $0) }
         configuration.intentions = intentions
         configuration.json = URL(fileURLWithPath: json)
         let folder = try modelOption.folder()

@@ -16,6 +16,8 @@ public struct EditBenchReport: Codable, Sendable {
         public var blasCore: String
         /// Whether the checker's ground-truth scores are in the report.
         public var groundTruthScored: Bool
+        /// Options set away from their defaults for this run (tuning runs).
+        public var overrides: [OptionOverride]
     }
 
     public var setup: Setup

@@ -19,6 +19,8 @@ public struct EditBenchConfiguration: Sendable {
     public var limit: Int?
     /// The method's options (steps and seed included); each row switches its components off.
     public var options = EditingOptions()
+    /// Options set away from their defaults (already applied to `options`; recorded in the report).
+    public var overrides: [OptionOverride] = []
     /// Intentions the full row edits (diversity and coverage); the other reasoner rows edit the best.
     public var intentions = 3
     /// The folder the result pictures go to.
@@ -59,7 +61,7 @@ public final class EditBenchRunner {
         var report = EditBenchReport(setup: .init(
             tasks: configuration.tasks.relativePath, steps: options.steps, seed: options.seed, intentions: configuration.intentions,
             rows: configuration.rows, model: model.identity, threads: Engine.threads, blasCore: Engine.blasCore,
-            groundTruthScored: scorer != nil))
+            groundTruthScored: scorer != nil, overrides: configuration.overrides))
         let start = try CPUSnapshot.now(), clock = ContinuousClock.now
         for (index, task) in tasks.enumerated() {
             log("task \(index + 1)/\(tasks.count) \(task.id) (\(task.drag.intended.wireName))")

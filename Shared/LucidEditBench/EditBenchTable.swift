@@ -14,6 +14,7 @@ public struct EditBenchTable {
         var lines = [
             "edit benchmark on \(setup.tasks): \(report.tasks.count) tasks, \(setup.steps) steps, seed \(setup.seed), "
                 + "\(setup.intentions) intentions (full row), \(setup.threads) threads (\(setup.blasCore))"
+                + (setup.overrides.isEmpty ? "" : ", set: \(setup.overrides.map(\.description).joined(separator: " "))")
                 + (setup.groundTruthScored ? "" : "; no Python scorer: the checker's columns are –"),
             "",
             "| row | MD px | feature MD px | IoU | centroid px | PSNR in dB | PSNR out dB | checker | found | D logit | diversity | coverage (ambiguous) | s / intention | GFLOP/s |",

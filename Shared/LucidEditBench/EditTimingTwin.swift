@@ -76,8 +76,8 @@ public struct EditTimingTwin {
             process.waitUntilExit()
             let stderr = (try? Data(contentsOf: log)) ?? Data()
             if process.terminationStatus != 0 {
-                let tail = String(decoding: stderr.suffix(400), as: UTF8.self)
-                timing.note = "the twin stopped with status \(process.terminationStatus) after \(timing.edits.count) edits: \(tail)"
+                let last = String(decoding: stderr, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+                timing.note = "the twin stopped with status \(process.terminationStatus) after \(timing.edits.count) edits: \(last)"
             }
         } catch {
             timing.note = "the twin failed after \(timing.edits.count) edits: \(error)"
