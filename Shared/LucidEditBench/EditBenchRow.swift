@@ -43,7 +43,4 @@ public enum EditBenchRow: String, CaseIterable, Sendable, Codable {
         }
         return options
     }
-
-    /// Whether the row's prompts are the reasoner's intentions (else the caption, or the ground truth).
-    public var usesReasoner: Bool { self == .editOnly || self == .memory || self == .semantic || self == .full }
 }

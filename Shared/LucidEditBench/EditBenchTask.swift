@@ -34,6 +34,7 @@ public struct EditBenchTask: Sendable {
         captionAfter = intended.caption_after
     }
 
+    /// The task's id, e.g. "task-0001".
     public var id: String { drag.id }
 
     /// The first `limit` task folders (all when nil) directly under `directory`, sorted by name.

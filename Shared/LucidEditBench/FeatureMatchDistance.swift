@@ -13,9 +13,13 @@ import LucidTensor
 
 /// Dense features of images and the matching distance of drags.
 public struct FeatureMatchDistance {
+    /// The model whose VAE and UNet give the features.
     public let model: EditingModel
+    /// The timestep the latents are noised to.
     public var timestep = 261
+    /// The decoder block whose output is the feature map.
     public var block = 1
+    /// Noises averaged over.
     public var ensemble = 8
     /// Seeds the ensemble's noise, the same for every image.
     public var seed: UInt64 = 261
@@ -28,7 +32,9 @@ public struct FeatureMatchDistance {
 
     /// Feature maps of one image at its own size: `[C, height·width]`, row-major pixels.
     public struct Features {
+        /// Feature channels and the image's size.
         public let channels: Int, width: Int, height: Int
+        /// Channel-major values, `channels × height × width`.
         public let values: [Float]
 
         /// The feature vector of the pixel nearest `point`.
