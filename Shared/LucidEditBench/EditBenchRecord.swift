@@ -1,11 +1,8 @@
 /// What the edit benchmark measured, task by task and row by row; the JSON report is these values.
+import LucidEditing
 
-/// Seconds of one edit's stages (encode and invert are paid once per task, by its first edit).
-public struct EditTimes: Codable, Sendable, Equatable {
-    public var encode = 0.0, invert = 0.0, sample = 0.0, decode = 0.0
-
-    public init() {}
-
+/// A result's stage times: encode and invert are paid once per task, by its first edit.
+extension StageTimes {
     /// Sampling and decoding: what each further intention of the same image costs.
     public var perIntention: Double { sample + decode }
 }
@@ -27,7 +24,7 @@ public struct EditResultRecord: Codable, Sendable {
     /// The checker's scores; nil when the Python scorer is not available.
     public var truth: GroundTruthScore?
     /// Stage times of the edit (zero for the rows without diffusion).
-    public var times: EditTimes
+    public var times: StageTimes
     /// GEMM-equivalent floating-point operations of the edit.
     public var flops: Double
     /// Where the picture was written.

@@ -81,7 +81,7 @@ public final class EditBenchRunner {
         let input = task.drag.input
         let reasoned = BuiltinBackend().answer(try ReasoningInput(
             image: input.image, mask: input.mask, pairs: input.pairs, caption: input.caption, count: configuration.intentions))
-        let source = try matcher.features(input.image)
+        let source = try matcher.features(latent: latent(input.image), width: input.image.width, height: input.image.height)
         let editor = DragEditor(model: model, cache: InversionCache(byteLimit: 1 << 30))
         let folder = configuration.output.appendingPathComponent(task.id)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -93,12 +93,15 @@ public final class EditBenchRunner {
                 let made = try make(candidate, row: row, task: task, editor: editor)
                 let url = folder.appendingPathComponent("\(row.rawValue)-\(k + 1).png")
                 try PNGCodec.encode(made.image).write(to: url)
+                let z = try latent(made.image)
                 let record = EditResultRecord(
                     intention: candidate.intention, sourcePrompt: candidate.prompts?.source, targetPrompt: candidate.prompts?.target,
                     psnrInside: ImageMetrics.psnr(made.image, task.truth, mask: input.mask, inside: true) ?? .nan,
                     psnrOutside: ImageMetrics.psnr(made.image, input.image, mask: input.mask, inside: false) ?? .nan,
-                    featureMD: matcher.distance(source: source, edited: try matcher.features(made.image), pairs: input.pairs),
-                    discriminatorLogit: try cleanLogit(made.image),
+                    featureMD: matcher.distance(
+                        source: source, edited: try matcher.features(latent: z, width: made.image.width, height: made.image.height),
+                        pairs: input.pairs),
+                    discriminatorLogit: try cleanLogit(z),
                     truth: try scorer?.score(task: task.folder, image: url),
                     times: made.times, flops: made.flops, image: url.relativePath)
                 log(String(format: "  %@ %@: MD %@, feature MD %.1f, PSNR in %.1f / out %.1f dB, %.2f s", row.rawValue, candidate.intention,
@@ -143,11 +146,11 @@ public final class EditBenchRunner {
 
     /// A row's picture for one candidate, with its stage times and operation count.
     func make(_ candidate: Candidate, row: EditBenchRow, task: EditBenchTask, editor: DragEditor) throws
-        -> (image: RasterImage, times: EditTimes, flops: Double)
+        -> (image: RasterImage, times: StageTimes, flops: Double)
     {
         let input = task.drag.input
         guard let prompts = candidate.prompts else {
-            return (row == .copyPaste ? CopyPasteWarp().apply(to: input) : input.image.toRGB(), EditTimes(), 0)
+            return (row == .copyPaste ? CopyPasteWarp().apply(to: input) : input.image.toRGB(), StageTimes(), 0)
         }
         var options = row.options(configuration.options)
         options.inversionPrompt = input.caption.isEmpty ? nil : input.caption
@@ -159,19 +162,18 @@ public final class EditBenchRunner {
                                       targetPrompt: prompts.target, options: options)
         let flops = Engine.gemmFlops
         let result = try editor.edit(request, quality: options.qualityWeight != 0 ? LocalQualityGuide(discriminator: discriminator) : nil)
-        var times = EditTimes()
-        times.encode = result.times.encode
-        times.invert = result.times.invert
-        times.sample = result.times.sample
-        times.decode = result.times.decode
-        return (result.image, times, Double(Engine.gemmFlops - flops))
+        return (result.image, result.times, Double(Engine.gemmFlops - flops))
     }
 
-    /// The discriminator's logit on `image` encoded, at t = 0.
-    func cleanLogit(_ image: RasterImage) throws -> Double {
+    /// `image` as the VAE's latent: one encode serves the feature match and the discriminator.
+    func latent(_ image: RasterImage) throws -> Tensor {
         let bridge = LatentBridge(model: model)
-        let z = try bridge.encode(bridge.pixels(image, frame: bridge.frame(width: image.width, height: image.height, side: nil)))
-        return Double(try discriminator.score(z, timesteps: [0]).logits[0])
+        return try bridge.encode(bridge.pixels(image, frame: bridge.frame(width: image.width, height: image.height, side: nil)))
+    }
+
+    /// The discriminator's logit on the clean latent `z` (t = 0).
+    func cleanLogit(_ z: Tensor) throws -> Double {
+        Double(try discriminator.score(z, timesteps: [0]).logits[0])
     }
 
     /// Mean pairwise RMS difference inside the mask; nil for fewer than two images.

@@ -39,9 +39,7 @@ public struct EditBenchTask: Sendable {
 
     /// The first `limit` task folders (all when nil) directly under `directory`, sorted by name.
     public static func loadAll(from directory: URL, limit: Int? = nil) throws -> [EditBenchTask] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().filter {
-            FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).appendingPathComponent("task.json").path)
-        }
-        return try names.prefix(limit ?? names.count).map { try EditBenchTask(folder: directory.appendingPathComponent($0)) }
+        let folders = try DragTask.folders(in: directory)
+        return try folders.prefix(limit ?? folders.count).map { try EditBenchTask(folder: $0) }
     }
 }

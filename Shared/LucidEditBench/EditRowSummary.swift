@@ -1,6 +1,7 @@
 /// A row's figures averaged over the tasks (the best result of each task; diversity and coverage
 /// over the tasks that have several results).
 import Foundation
+import LucidEditing
 
 /// The means of one row.
 public struct EditRowSummary: Codable, Sendable {
@@ -26,7 +27,7 @@ public struct EditRowSummary: Codable, Sendable {
     public var ambiguousCoverage: Double?
     public var intentionCoverage: Double?
     /// Mean seconds of the best result's edit per stage (encode/invert: mean over tasks where it ran).
-    public var times: EditTimes
+    public var times: StageTimes
     /// Mean seconds of an intention's sampling and decoding, over every result.
     public var secondsPerIntention: Double
     /// Floating-point operations per second of the edits, in GFLOP/s.
@@ -54,7 +55,7 @@ public struct EditRowSummary: Codable, Sendable {
         coverage = mean(records.compactMap(\.1.coverage))
         ambiguousCoverage = mean(records.filter { $0.0.acceptableKinds.count > 1 }.compactMap(\.1.coverage))
         intentionCoverage = mean(records.compactMap(\.1.intentionCoverage))
-        var times = EditTimes()
+        var times = StageTimes()
         times.encode = mean(best.map(\.times.encode).filter { $0 > 0 }) ?? 0
         times.invert = mean(best.map(\.times.invert).filter { $0 > 0 }) ?? 0
         times.sample = mean(best.map(\.times.sample)) ?? 0

@@ -1,12 +1,13 @@
 /// The Swift/PyTorch time ratio of the full method's edit, task by task, and its rendering.
 import Foundation
+import LucidEditing
 
 /// One task's full edit timed in both.
 public struct EditTimingPair: Codable, Sendable {
     public var task: String
     /// Swift: the task's encoding and inversion plus the full row's best intention.
-    public var swift: EditTimes
-    public var pytorch: EditTimes
+    public var swift: StageTimes
+    public var pytorch: StageTimes
 
     public var swiftSeconds: Double { swift.encode + swift.invert + swift.perIntention }
     public var pytorchSeconds: Double { pytorch.encode + pytorch.invert + pytorch.perIntention }
@@ -39,7 +40,7 @@ public struct EditTimingTable {
         lines.append("| stage | Swift s | PyTorch s | Swift/PyTorch |")
         lines.append("|---|---|---|---|")
         func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-        let stages: [(String, (EditTimes) -> Double)] = [
+        let stages: [(String, (StageTimes) -> Double)] = [
             ("encode", \.encode), ("invert", \.invert), ("sample", \.sample), ("decode", \.decode),
             ("edit (all four)", { $0.encode + $0.invert + $0.perIntention }),
         ]

@@ -26,7 +26,7 @@ public struct EditTimingTwin {
             timing.note = "not run: no Python at \(python) (tools/requirements-reference.txt, scripts/setup-reference.sh)"
             return timing
         }
-        var jobs: [[String: Any]] = [], swift: [(String, EditTimes)] = []
+        var jobs: [[String: Any]] = [], swift: [(String, StageTimes)] = []
         for task in report.tasks.prefix(limit ?? report.tasks.count) {
             guard let full = task.rows.first(where: { $0.row == .full })?.results.first,
                   let source = full.sourcePrompt, let target = full.targetPrompt else { continue }
@@ -62,7 +62,7 @@ public struct EditTimingTwin {
             let handle = output.fileHandleForReading
             var buffer = Data()
             let decoder = JSONDecoder()
-            struct Line: Decodable { let seconds: EditTimes }
+            struct Line: Decodable { let seconds: StageTimes }
             while case let chunk = handle.availableData, !chunk.isEmpty {
                 buffer.append(chunk)
                 while let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {

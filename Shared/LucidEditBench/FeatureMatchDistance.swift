@@ -6,7 +6,6 @@
 /// is averaged over the pairs. DIFT (Tang et al., 2023) uses SD-2.1 at t = 261, decoder block 1, an
 /// ensemble of 8; we keep those numbers on the demo model.
 import LucidEditing
-import LucidImage
 import LucidModels
 import LucidReasoning
 import LucidTensor
@@ -44,11 +43,8 @@ public struct FeatureMatchDistance {
         }
     }
 
-    /// The features of `image`.
-    public func features(_ image: RasterImage) throws -> Features {
-        let bridge = LatentBridge(model: model)
-        let frame = bridge.frame(width: image.width, height: image.height, side: nil)
-        let z0 = try bridge.encode(bridge.pixels(image, frame: frame))
+    /// The features of a `width`×`height` image from its latent `z0` (``LatentBridge/encode(_:)``).
+    public func features(latent z0: Tensor, width: Int, height: Int) throws -> Features {
         let scheduler = try DDIMScheduler(steps: 50, configuration: model.schedulerConfiguration)
         let alpha = try scheduler.alphaCumprod(at: timestep)
         var generator = SeededGenerator(seed: seed)
@@ -59,8 +55,8 @@ public struct FeatureMatchDistance {
             concat(noised, axis: 0), timestep: Float(timestep),
             encoderHiddenStates: concat(Array(repeating: context, count: ensemble), axis: 0), blocks: [block])[0]
         let mean = try output.mean(axes: [0], keepingDimensions: true)
-        let sized = try resize(mean, height: image.height, width: image.width, mode: .bilinear)
-        return Features(channels: sized.shape[1], width: image.width, height: image.height, values: sized.scalars)
+        let sized = try resize(mean, height: height, width: width, mode: .bilinear)
+        return Features(channels: sized.shape[1], width: width, height: height, values: sized.scalars)
     }
 
     /// The mean over `pairs` of the distance (pixels) from each handle's best match in `edited` to

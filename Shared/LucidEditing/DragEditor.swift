@@ -36,8 +36,10 @@ public enum EditStage: String, Sendable, CaseIterable {
 }
 
 /// Seconds spent in each stage.
-public struct StageTimes: Sendable, Equatable {
+public struct StageTimes: Sendable, Equatable, Codable {
     public var encode = 0.0, invert = 0.0, sample = 0.0, decode = 0.0
+
+    public init() {}
 
     public var total: Double { encode + invert + sample + decode }
 }

@@ -59,12 +59,14 @@ public struct DragTask: Sendable {
 
     /// Every task folder (a folder holding task.json) directly under `directory`, sorted by name.
     public static func loadAll(from directory: URL) throws -> [DragTask] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        return try names.compactMap { name in
-            let folder = directory.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("task.json").path) else { return nil }
-            return try DragTask(folder: folder)
-        }
+        try folders(in: directory).map { try DragTask(folder: $0) }
+    }
+
+    /// The task folders (folders holding task.json) directly under `directory`, sorted by name.
+    public static func folders(in directory: URL) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            .map { directory.appendingPathComponent($0) }
+            .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("task.json").path) }
     }
 }
 

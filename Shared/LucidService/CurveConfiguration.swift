@@ -20,14 +20,9 @@ public enum CurveConfiguration {
         keyFile: String?, serverKey: String?, allow: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> (client: CurveClientKeys?, server: CurveServerKeys?) {
-        func text(_ flag: String?, _ variable: String) -> String? {
-            if let flag { return flag }
-            if let value = environment[variable], !value.isEmpty { return value }
-            return nil
-        }
-        let keyFile = text(keyFile, CurveEnvironment.keyFile)
-        let serverKey = text(serverKey, CurveEnvironment.serverKey)
-        let allow = text(allow, CurveEnvironment.allow)
+        let keyFile = ServiceEnvironment.value(flag: keyFile, variable: CurveEnvironment.keyFile, in: environment)
+        let serverKey = ServiceEnvironment.value(flag: serverKey, variable: CurveEnvironment.serverKey, in: environment)
+        let allow = ServiceEnvironment.value(flag: allow, variable: CurveEnvironment.allow, in: environment)
         guard let keyFile else {
             if serverKey != nil || allow != nil {
                 throw ConfigurationError(description: "--curve-server-key and --curve-allow need --curve-key-file (this process's key pair)")

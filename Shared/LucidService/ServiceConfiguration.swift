@@ -40,6 +40,13 @@ public enum ServiceEnvironment {
     public static let heartbeatMilliseconds = "LUCID_HEARTBEAT_MS"
     public static let heartbeatLiveness = "LUCID_HEARTBEAT_LIVENESS"
     public static let logLevel = "LUCID_LOG_LEVEL"
+
+    /// A setting's text: the flag when given, else the environment variable when set and not empty.
+    static func value(flag: String?, variable: String, in environment: [String: String]) -> String? {
+        if let flag { return flag }
+        if let value = environment[variable], !value.isEmpty { return value }
+        return nil
+    }
 }
 
 /// A flag or environment value that could not be understood.
@@ -59,14 +66,7 @@ extension ServiceConfiguration {
     public static func bus(
         flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> String {
-        let endpoint: String
-        if let flag {
-            endpoint = flag
-        } else if let value = environment[ServiceEnvironment.bus], !value.isEmpty {
-            endpoint = value
-        } else {
-            endpoint = try defaultBus()
-        }
+        let endpoint = try ServiceEnvironment.value(flag: flag, variable: ServiceEnvironment.bus, in: environment) ?? defaultBus()
         _ = try BusEndpoint.transport(of: endpoint)
         return endpoint
     }
@@ -83,9 +83,7 @@ extension ServiceConfiguration {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> ServiceConfiguration {
         func text(_ flag: String?, _ variable: String) -> String? {
-            if let flag { return flag }
-            if let value = environment[variable], !value.isEmpty { return value }
-            return nil
+            ServiceEnvironment.value(flag: flag, variable: variable, in: environment)
         }
         func positive(_ flag: Int?, _ variable: String, name: String) throws -> Int? {
             if let flag {
