@@ -99,7 +99,8 @@ final class BuiltinBackendTests: XCTestCase {
         let withCaption = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)], caption: caption))
         let enlarge = try XCTUnwrap(withCaption.intentions.first { $0.kind == .enlarge })
         XCTAssertEqual(enlarge.sourcePrompt, caption)
-        XCTAssertEqual(enlarge.targetPrompt, "a large red circle and a blue star on a light gray background")
+        XCTAssertEqual(enlarge.targetPrompt, "a medium red circle and a blue star on a light gray background",
+                       "radius 11 scaled by 17/11 is medium, as the demo world's captions would say")
         XCTAssertEqual(enlarge.description_p, "enlarge the red circle")
         let move = try XCTUnwrap(withCaption.intentions.first { $0.kind == .move })
         XCTAssertEqual(move.targetPrompt, caption, "a move does not change what the caption says")
@@ -110,8 +111,22 @@ final class BuiltinBackendTests: XCTestCase {
 
         let bare = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)]))
         XCTAssertEqual(bare.intentions[0].sourcePrompt, "a small red circle")
-        XCTAssertEqual(bare.intentions[0].targetPrompt, "a large red circle")
+        XCTAssertEqual(bare.intentions[0].targetPrompt, "a medium red circle")
         XCTAssertEqual(bare.regionDescription, "the small red circle in the center")
+    }
+
+    func testAResizeNamesTheSizeTheFittedScaleGivesAndNoChangeKeepsTheCaption() throws {
+        let caption = "a large red circle on a beige background"
+        let scene = SyntheticScene(shapes: [(.circle, SyntheticScene.red, 64, 64, 26)])
+        // Shrunk to 0.6: radius 15.6 is medium, not small.
+        let shrunk = backend.answer(try scene.input([drag(90, 64, 79.6, 64), drag(38, 64, 48.4, 64)], caption: caption))
+        let shrink = try XCTUnwrap(shrunk.intentions.first { $0.kind == .shrink })
+        XCTAssertEqual(shrink.targetPrompt, "a medium red circle on a beige background")
+        // Enlarged to 1.3, a large circle is still large: the caption stays as it is.
+        let enlarged = backend.answer(try scene.input([drag(90, 64, 97.8, 64), drag(38, 64, 30.2, 64)], caption: caption))
+        let enlarge = try XCTUnwrap(enlarged.intentions.first { $0.kind == .enlarge })
+        XCTAssertEqual(enlarge.targetPrompt, caption)
+        XCTAssertEqual(enlarge.description_p, "enlarge the red circle")
     }
 
     func testACaptionThatDoesNotNameTheObjectGetsTheEditAppended() throws {

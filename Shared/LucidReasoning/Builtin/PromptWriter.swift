@@ -1,11 +1,12 @@
 /// PromptWriter: source and target prompts by editing the caption — the dragged object's phrase is
-/// found ("a small red circle") and rewritten for the intention ("a large red circle") — or, without a
+/// found ("a large red circle") and rewritten for the intention ("a medium red circle") — or, without a
 /// caption, by editing the locator's description; plus the short description people read.
 /// The target prompt is the caption as it should read after the edit, so only what a caption names
-/// changes it: a size for enlarge and shrink, and a stretched circle becomes an ellipse. A move,
-/// rotation or deformation leaves the caption as it was (as the demo world's own captions do): the
-/// drag guidance carries the geometry, and prompts a text encoder never saw ("moved to the right")
-/// do not pull the image off course.
+/// changes it: the size word of the resized object (from the fitted scale, on the same bounds the
+/// locator uses, so a large circle shrunk to 0.6 reads "medium", not "small"; no word change, no prompt
+/// change), and a stretched circle becomes an ellipse. A move, rotation or deformation leaves the caption
+/// as it was (as the demo world's own captions do): the drag guidance carries the geometry, and prompts a
+/// text encoder never saw ("moved to the right") do not pull the image off course.
 import Foundation
 import LucidProto
 
@@ -17,14 +18,19 @@ public struct PromptWriter: Sendable {
     public func write(kind: Lucid_V1_IntentionKind, object: RegionDescription, fit: TransformFit?, caption: String,
                       dragDirection: PixelPoint) -> (source: String, target: String, description: String) {
         let description = describe(kind: kind, object: object, fit: fit, dragDirection: dragDirection)
-        let source = caption.isEmpty ? object.indefinitePhrase : caption
-        guard let edited = editedPhrase(kind: kind, object: object) else { return (source, source, description) }
-        guard !caption.isEmpty else { return (source, edited, description) }
-        if let range = objectPhraseRange(in: caption, object: object) {
-            return (caption, caption.replacingCharacters(in: range, with: edited), description)
+        let edited = editedPhrase(kind: kind, object: object, fit: fit)
+        guard !caption.isEmpty else {
+            return (object.indefinitePhrase, edited ?? object.indefinitePhrase, description)
         }
-        let change = kind == .enlarge ? "enlarged" : kind == .shrink ? "shrunk" : "now \(edited)"
-        return (caption, "\(caption), with \(object.definitePhrase) \(change)", description)
+        if let range = objectPhraseRange(in: caption, object: object) {
+            return (caption, edited.map { caption.replacingCharacters(in: range, with: $0) } ?? caption, description)
+        }
+        // A caption that does not name the object ("a photo of a toy") says what changed.
+        switch kind {
+        case .enlarge: return (caption, "\(caption), with \(object.definitePhrase) enlarged", description)
+        case .shrink: return (caption, "\(caption), with \(object.definitePhrase) shrunk", description)
+        default: return (caption, edited.map { "\(caption), with \(object.definitePhrase) now \($0)" } ?? caption, description)
+        }
     }
 
     /// Where the caption names the object: "a|an|the [size] colour shape", else "… colour <noun>".
@@ -44,14 +50,27 @@ public struct PromptWriter: Sendable {
     }
 
     /// The object's phrase as it should read after the edit, or nil when a caption would not change.
-    func editedPhrase(kind: Lucid_V1_IntentionKind, object: RegionDescription) -> String? {
+    func editedPhrase(kind: Lucid_V1_IntentionKind, object: RegionDescription, fit: TransformFit?) -> String? {
         switch kind {
-        case .enlarge: return withArticle("\(object.size == "large" ? "huge" : "large") \(object.noun)")
-        case .shrink: return withArticle("\(object.size == "small" ? "tiny" : "small") \(object.noun)")
+        case .enlarge, .shrink:
+            let size = resizedWord(kind: kind, object: object, scale: fit?.parameter)
+            return size == object.size ? nil : withArticle("\(size) \(object.noun)")
         case .stretchHorizontal, .stretchVertical where object.shape == .circle:
             return withArticle("\(object.size) \(object.colour) \(ShapeName.ellipse.rawValue)")
         default: return nil
         }
+    }
+
+    /// The size word after scaling the object by `scale` (never smaller for enlarge, never larger for
+    /// shrink); without a fit, one word up (enlarge) or down (shrink).
+    func resizedWord(kind: Lucid_V1_IntentionKind, object: RegionDescription, scale: Double?) -> String {
+        if let scale, scale.isFinite, scale > 0 {
+            let directed = kind == .enlarge ? max(scale, 1) : min(scale, 1)
+            return RegionDescription.sizeWord(radius: object.radius * directed, imageSide: object.imageSide)
+        }
+        let words = ["small", "medium", "large"]
+        let index = words.firstIndex(of: object.size) ?? 1
+        return words[min(max(index + (kind == .enlarge ? 1 : -1), 0), words.count - 1)]
     }
 
     /// "enlarge the red circle", "move the red circle to the right", ….

@@ -12,6 +12,8 @@ public struct RegionDescription: Sendable, Equatable {
     public var position: String
     /// The object's half-extent in pixels, estimated from its filled area and shape.
     public var radius: Double
+    /// The image's shorter side in pixels (size words are relative to it).
+    public var imageSide: Int
 
     /// Size-word bounds on the half-extent at a 128-pixel image side (the demo world's: small < 13 ≤ medium < 19 ≤ large).
     public static let sizeBounds = (small: 13.0, medium: 19.0)
@@ -21,7 +23,8 @@ public struct RegionDescription: Sendable, Equatable {
         self.colour = NamedColours.name(of: region.colour)
         self.shape = shape
         self.radius = (Double(region.filledArea) / shape.unitFilledArea).squareRoot()
-        self.size = RegionDescription.sizeWord(radius: radius, imageSide: min(imageWidth, imageHeight))
+        self.imageSide = min(imageWidth, imageHeight)
+        self.size = RegionDescription.sizeWord(radius: radius, imageSide: imageSide)
         self.position = RegionDescription.positionWord(region.centroid, width: imageWidth, height: imageHeight)
     }
 
