@@ -128,6 +128,13 @@ let package = Package(
                            "LucidImage", "LucidProto"],
             path: "Shared/LucidEditBench"
         ),
+        // The scale benchmark (`luciddrag bench scale`): fleets of real service processes over ipc:// and
+        // tcp://, throughput and latency of edits through the gateway.
+        .target(
+            name: "LucidScaleBench",
+            dependencies: ["LucidBus", "LucidProto", "LucidReasoningBench"],
+            path: "Shared/LucidScaleBench"
+        ),
 
         // The HTTP API in front of the gateway: edit jobs, Server-Sent Events, results, reason, health,
         // Prometheus metrics, and the web editor (plain HTML/CSS/JS in Web/, served at /).
@@ -158,7 +165,8 @@ let package = Package(
             dependencies: [
                 "LucidService", "LucidBus", "LucidProto", "LucidReasoning", "LucidReasoningBench",
                 "LucidReasonerService", "LucidGatewayService", "LucidSamplerService", "LucidDiscriminatorService",
-                "LucidImage", "LucidBench", "LucidEditBench", "LucidEditing", "LucidModels", "LucidTensor", argumentParser,
+                "LucidImage", "LucidBench", "LucidEditBench", "LucidScaleBench", "LucidEditing", "LucidModels", "LucidTensor",
+                argumentParser,
             ],
             path: "Services/luciddrag"
         ),

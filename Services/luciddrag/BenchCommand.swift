@@ -5,6 +5,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print it side by side with its reference.",
-        subcommands: [BusBenchCommand.self, EditBenchCommand.self, EngineBenchCommand.self, ReasonerBenchCommand.self]
+        subcommands: [BusBenchCommand.self, EditBenchCommand.self, EngineBenchCommand.self, ReasonerBenchCommand.self,
+                      ScaleBenchCommand.self]
     )
 }
