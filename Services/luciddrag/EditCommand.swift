@@ -36,6 +36,8 @@ struct EditCommand: AsyncParsableCommand {
     @Option(help: "The broker's endpoint. Env: LUCID_BUS. Default: ipc://<runtime dir>/bus.sock.")
     var bus: String?
 
+    @OptionGroup var curve: CurveClientOptions
+
     @Flag(help: "Start every service in this process instead of calling a running gateway.")
     var embedded = false
 
@@ -54,6 +56,7 @@ struct EditCommand: AsyncParsableCommand {
             try await session.runEmbedded(model: try options.model.folder(), label: "edit")
         } else {
             ServiceLogging.bootstrap(level: .error)
+            try curve.applyToSharedContext()
             try await session.run(endpoint: try ServiceConfiguration.bus(flag: bus))
         }
     }

@@ -12,6 +12,8 @@ struct HealthCommand: AsyncParsableCommand {
     @Option(help: "The broker's endpoint. Env: LUCID_BUS. Default: ipc://<runtime dir>/bus.sock.")
     var bus: String?
 
+    @OptionGroup var curve: CurveClientOptions
+
     @Option(help: "gateway, reasoner, sampler, discriminator, or a lucid.v1.* name. Default: all four.")
     var service: String?
 
@@ -29,6 +31,7 @@ struct HealthCommand: AsyncParsableCommand {
     func run() async throws {
         let endpoint = try ServiceConfiguration.bus(flag: bus)
         ServiceLogging.bootstrap(level: .error)
+        try curve.applyToSharedContext()
         let services = service.flatMap(ServiceName.init(parsing:)).map { [$0] } ?? ServiceName.allCases
         let client = try RPCClient(endpoint: endpoint)
         let checks = await HealthCheck.run(services, client: client, timeout: .milliseconds(timeoutMs))

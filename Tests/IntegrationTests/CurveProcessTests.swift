@@ -45,6 +45,32 @@ final class CurveProcessTests: XCTestCase {
         await group.stopAll()
     }
 
+    func testTheHealthCommandWithClientKeysReachesTheGatewayOverTCPAndWithoutThemDoesNot() async throws {
+        let group = try ProcessGroup()
+        let keys = group.directory.url.appendingPathComponent("keys").path
+        for name in ["gateway", "laptop"] { try await generateKeys(name, in: keys, group: group) }
+        let tcp = "tcp://127.0.0.1:\(try TCPPort.free())"
+        try group.start("luciddrag-gateway", [
+            "--bus", group.directory.ipc(), "--worker-id", "gateway", "--bind", tcp,
+            "--curve-key-file", "\(keys)/gateway.key_secret", "--curve-allow", "\(keys)/laptop.key",
+        ], label: "gateway")
+
+        let withKeys = try ChildProcess("luciddrag", [
+            "health", "--bus", tcp, "--service", "gateway", "--timeout-ms", "10000",
+            "--curve-key-file", "\(keys)/laptop.key_secret", "--curve-server-key", "\(keys)/gateway.key",
+        ], in: group.directory.url, label: "health-with-keys")
+        let served = await withKeys.waitForExit(timeout: .seconds(30))
+        XCTAssertEqual(served, 0, withKeys.output + group.output)
+        XCTAssertTrue(withKeys.output.contains("SERVING"), withKeys.output)
+
+        let plain = try ChildProcess("luciddrag", ["health", "--bus", tcp, "--service", "gateway", "--timeout-ms", "1500"],
+                                     in: group.directory.url, label: "health-plain")
+        let refused = await plain.waitForExit(timeout: .seconds(30))
+        XCTAssertNotEqual(refused, 0, plain.output)
+        XCTAssertFalse(plain.output.contains(" SERVING "), plain.output)
+        await group.stopAll()
+    }
+
     func testAKeyFileWithoutItsCounterpartIsRefusedAtStart() async throws {
         let group = try ProcessGroup()
         let keys = group.directory.url.appendingPathComponent("keys").path
