@@ -12,13 +12,17 @@ public struct APIError: HTTPResponseError, Equatable, Sendable {
     public let status: HTTPResponse.Status
     /// Seconds to wait before trying again, sent as Retry-After.
     public let retryAfter: Int?
+    /// The methods a path serves, sent as Allow with 405.
+    public let allow: [HTTPRequest.Method]
 
     /// An error of `code`, answered with `status` (by default the one that matches the code).
-    public init(_ code: Lucid_V1_StatusCode, _ message: String, status: HTTPResponse.Status? = nil, retryAfter: Int? = nil) {
+    public init(_ code: Lucid_V1_StatusCode, _ message: String, status: HTTPResponse.Status? = nil, retryAfter: Int? = nil,
+                allow: [HTTPRequest.Method] = []) {
         self.code = code
         self.message = message
         self.status = status ?? Self.status(for: code)
         self.retryAfter = retryAfter
+        self.allow = allow
     }
 
     /// The service's (or the broker's) failure as the HTTP API reports it.
@@ -46,6 +50,7 @@ public struct APIError: HTTPResponseError, Equatable, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try JSONBody.response(body, status: status)
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if !allow.isEmpty { response.headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
         return response
     }
 }

@@ -17,10 +17,10 @@ struct HTTPAPIRoutes: Sendable {
     let web: WebAssets
     let metrics: APIMetrics
 
-    func router() -> Router<BasicRequestContext> {
+    func router() throws -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: JSONErrorMiddleware(routes: try DocumentedRoutes(openAPI: openAPI, staticPaths: Array(web.files.keys))))
         router.get("openapi.json") { _, _ in Self.file(openAPI, contentType: "application/json") }
         router.get("metrics") { _, _ in
             await jobs.count()

@@ -67,7 +67,7 @@ public struct HTTPAPIServer: Sendable {
         let jobs = EditJobs(client: client, limits: settings.limits, metrics: metrics, logger: logger)
         let routes = HTTPAPIRoutes(jobs: jobs, client: client, settings: settings, openAPI: openAPI, web: web, metrics: metrics)
         let app = Application(
-            router: routes.router(),
+            router: try routes.router(),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "luciddrag"),
             onServerRunning: { [logger, settings] _ in
                 logger.info("HTTP API listening", metadata: [

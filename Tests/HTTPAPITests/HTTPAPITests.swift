@@ -126,7 +126,20 @@ final class HTTPAPITests: XCTestCase {
         XCTAssertEqual(answer.status, 404)
         let error = try HTTPAPIHarness.object(answer.body)
         XCTAssertEqual(error["code"] as? String, "NOT_FOUND")
-        XCTAssertEqual(error["message"] as? String, "Not Found")
+        XCTAssertEqual(error["message"] as? String, "no such path: /v1/nothing")
+    }
+
+    func testADocumentedPathAskedWithAnotherMethodIs405WithAllow() async throws {
+        let api = try await start()
+        for (method, path, allow) in [("TRACE", "openapi.json", "GET, HEAD"), ("PUT", "v1/edits", "POST"),
+                                      ("POST", "v1/edits/abc", "DELETE, GET, HEAD"), ("DELETE", "", "GET, HEAD")] {
+            let answer = try await api.send(method, path)
+            XCTAssertEqual(answer.status, 405, "\(method) /\(path)")
+            XCTAssertEqual(answer.response.value(forHTTPHeaderField: "Allow"), allow, "\(method) /\(path)")
+            let error = try HTTPAPIHarness.object(answer.body)
+            XCTAssertEqual(error["code"] as? String, "UNIMPLEMENTED")
+            XCTAssertEqual(error["message"] as? String, "\(method) is not served on /\(path); use \(allow)")
+        }
     }
 
     func testDeleteCancelsARunningEditAndTheSamplerStops() async throws {
