@@ -45,12 +45,10 @@ struct BusBenchCommand: AsyncParsableCommand {
 
     private func parsedTransports() throws -> [BusEndpoint.Transport] {
         try transports.split(separator: ",").map { name in
-            switch name.trimmingCharacters(in: .whitespaces) {
-            case "inproc": return .inproc
-            case "ipc": return .ipc
-            case "tcp": return .tcp
-            default: throw ValidationError("unknown transport '\(name)'; use inproc, ipc or tcp")
+            guard let transport = BusEndpoint.Transport(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown transport '\(name)'; use inproc, ipc or tcp")
             }
+            return transport
         }
     }
 }

@@ -40,7 +40,7 @@ struct EditSession {
     /// Calls the gateway through the broker at `endpoint` with progress on standard error, writes the
     /// outputs, prints a summary, and returns the result. Throws ``EditSessionError``.
     @discardableResult
-    func run(endpoint: String) async throws -> Lucid_V1_GatewayEditResult {
+    func run(endpoint: BusEndpoint) async throws -> Lucid_V1_GatewayEditResult {
         let client = try RPCClient(endpoint: endpoint)
         let view = EditProgressView()
         let started = ContinuousClock.now

@@ -12,7 +12,7 @@ import LucidService
 
 /// Each service's methods in the embedded deployment, given the broker's in-process endpoint;
 /// `model` is the diffusers folder the sampler and discriminator serve.
-func embeddedHandlers(model: URL) -> [ServiceName: (ServiceWorker, String, Logger) throws -> Void] {
+func embeddedHandlers(model: URL) -> [ServiceName: (ServiceWorker, BusEndpoint, Logger) throws -> Void] {
     [
         .gateway: { worker, local, logger in try worker.serveGateway(endpoint: local, logger: logger) },
         .reasoner: { worker, _, _ in worker.serveReasoner(with: BuiltinBackend()) },

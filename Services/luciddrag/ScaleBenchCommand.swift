@@ -79,11 +79,10 @@ struct ScaleBenchCommand: AsyncParsableCommand {
 
     private func parsedTransports() throws -> [BusEndpoint.Transport] {
         try transports.split(separator: ",").map { name in
-            switch name.trimmingCharacters(in: .whitespaces) {
-            case "ipc": return .ipc
-            case "tcp": return .tcp
-            default: throw ValidationError("unknown transport '\(name)'; use ipc or tcp (processes cannot share inproc://)")
+            guard let transport = BusEndpoint.Transport(rawValue: name.trimmingCharacters(in: .whitespaces)), transport != .inproc else {
+                throw ValidationError("unknown transport '\(name)'; use ipc or tcp (processes cannot share inproc://)")
             }
+            return transport
         }
     }
 }

@@ -18,8 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
-    @Option(help: "A further endpoint for the broker to bind (repeatable), e.g. tcp://127.0.0.1:5555.")
-    var bind: [String] = []
+    @Option(help: "A further endpoint for the broker to bind (repeatable), e.g. tcp://127.0.0.1:5555.",
+            transform: { try BusEndpoint($0) })
+    var bind: [BusEndpoint] = []
 
     @OptionGroup var model: ModelOption
 

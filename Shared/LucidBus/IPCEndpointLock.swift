@@ -12,33 +12,30 @@ import Darwin
 
 /// The held lock on one ipc:// endpoint; released (and the files removed) by `release()`.
 final class IPCEndpointLock: @unchecked Sendable {
-    let endpoint: String
+    let endpoint: BusEndpoint
     private let socketPath: String
     private let lockPath: String
     private var fd: Int32
 
     /// Takes the endpoint or throws `BusError.endpointInUse`. Creates the socket file's directory
     /// owner-only (0700) when it is missing.
-    init(endpoint: String) throws {
+    init(endpoint: BusEndpoint) throws {
         self.endpoint = endpoint
-        socketPath = BusEndpoint.ipcPath(of: endpoint)
+        socketPath = endpoint.address
         lockPath = socketPath + ".lock"
-        guard socketPath.utf8.count < 100 else {
-            throw BusError.invalidEndpoint(endpoint, reason: "ipc path longer than the 100 bytes a Unix socket allows")
-        }
         let directory = (socketPath as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try BusEndpoint.ensurePrivateDirectory(directory)
         }
         fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw BusError.invalidEndpoint(endpoint, reason: "cannot open lock file \(lockPath) (errno \(errno))")
+            throw BusError.invalidEndpoint(endpoint.description, reason: "cannot open lock file \(lockPath) (errno \(errno))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let owner = Self.readPid(fd).map { "process \($0)" } ?? "another process"
             close(fd)
             fd = -1
-            throw BusError.endpointInUse(endpoint, owner: owner)
+            throw BusError.endpointInUse(endpoint.description, owner: owner)
         }
         // We hold the lock, so any existing socket file is stale unless a process that does not
         // use lock files listens on it; probe before removing.
@@ -46,7 +43,7 @@ final class IPCEndpointLock: @unchecked Sendable {
             if Self.someoneListens(at: socketPath) {
                 close(fd)
                 fd = -1
-                throw BusError.endpointInUse(endpoint, owner: "a process without a LucidDrag lock file")
+                throw BusError.endpointInUse(endpoint.description, owner: "a process without a LucidDrag lock file")
             }
             unlink(socketPath)
         }

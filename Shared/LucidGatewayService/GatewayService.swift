@@ -10,7 +10,7 @@ extension ServiceWorker {
     /// reasoner failure fails the call with the reasoner's code; a failed sampler edit is reported
     /// in its RankedEdit's status while the others complete. Throws for an invalid endpoint.
     public func serveGateway(
-        endpoint: String, settings: GatewaySettings = GatewaySettings(),
+        endpoint: BusEndpoint, settings: GatewaySettings = GatewaySettings(),
         logger: Logger = Logger(label: "lucid.gateway")
     ) throws {
         let client = try RPCClient(endpoint: endpoint, logger: logger)

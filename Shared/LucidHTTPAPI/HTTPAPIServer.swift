@@ -48,7 +48,7 @@ public struct HTTPAPIServer: Sendable {
 
     /// A server that reaches the services through the broker at `endpoint`; `/metrics` counts the
     /// broker's workers from `census` when the broker is in this process.
-    public init(settings: HTTPAPISettings, endpoint: String, census: BrokerCensus? = nil, logger: Logger) throws {
+    public init(settings: HTTPAPISettings, endpoint: BusEndpoint, census: BrokerCensus? = nil, logger: Logger) throws {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
             throw HTTPAPIError.missingResource("openapi.json")
         }

@@ -10,7 +10,7 @@ extension ServiceWorker {
     /// Serves "Edit" with `engine`. Bad requests get INVALID_ARGUMENT naming the problem, an edit
     /// the model cannot do FAILED_PRECONDITION; cancel and deadline stop the edit within one step.
     /// The worker keeps serving either way. `endpoint` is the broker, for the Discriminator calls.
-    public func serveSampler(_ engine: SamplerEngine, endpoint: String) throws {
+    public func serveSampler(_ engine: SamplerEngine, endpoint: BusEndpoint) throws {
         let client = engine.quality == .bus ? try RPCClient(endpoint: endpoint) : nil
         let workerID = self.workerID
         register(method: "Edit") { (request: Lucid_V1_EditRequest, context) -> Lucid_V1_EditReply in

@@ -51,7 +51,7 @@ public enum ScaleBenchmark {
         var results: [FleetResult] = []
         for transport in options.transports {
             for fleet in options.fleets {
-                log("\(name(transport)) \(fleet.words): starting")
+                log("\(transport.rawValue) \(fleet.words): starting")
                 let result = try await measure(fleet, on: transport, requests: requests, options: options, log: log)
                 results.append(result)
                 try onResult(result)
@@ -60,15 +60,7 @@ public enum ScaleBenchmark {
         return results
     }
 
-    static func name(_ transport: BusEndpoint.Transport) -> String {
-        switch transport {
-        case .inproc: return "inproc"
-        case .ipc: return "ipc"
-        case .tcp: return "tcp"
-        }
-    }
-
-    static func endpoint(_ transport: BusEndpoint.Transport) throws -> String {
+    static func endpoint(_ transport: BusEndpoint.Transport) throws -> BusEndpoint {
         switch transport {
         case .ipc: return try BusEndpoint.ipc(named: "scale-\(UUID().uuidString.prefix(8).lowercased())")
         case .tcp: return try ServiceFleet.freeLoopbackTCP()
@@ -78,7 +70,7 @@ public enum ScaleBenchmark {
 
     static func measure(_ shape: FleetShape, on transport: BusEndpoint.Transport, requests: ScaleEditRequests,
                         options: Options, log: @Sendable (String) -> Void) async throws -> FleetResult {
-        let logs = options.logDirectory.appendingPathComponent("\(name(transport))-\(shape)")
+        let logs = options.logDirectory.appendingPathComponent("\(transport.rawValue)-\(shape)")
         let fleet = try ServiceFleet(shape: shape, bus: try endpoint(transport), binDirectory: options.binDirectory,
                                      model: options.model, logDirectory: logs)
         defer { fleet.stop() }
@@ -106,7 +98,7 @@ public enum ScaleBenchmark {
             let batchSeconds = (ContinuousClock.now - started).seconds
             await client.shutdown()
             let result = FleetResult(
-                transport: name(transport), fleet: shape, batchEdits: batch.count, batchSeconds: batchSeconds,
+                transport: transport.rawValue, fleet: shape, batchEdits: batch.count, batchSeconds: batchSeconds,
                 batchLatencies: batch.map(\.latency), batchSamplersUsed: Set(batch.flatMap(\.workers)).count,
                 spreadIntentions: options.spreadIntentions, spreadSeconds: spread.latency, spreadSamplersUsed: spread.workers.count,
                 singleLatencies: singleLatencies, singleSamplerSeconds: samplerSeconds)
@@ -115,7 +107,7 @@ public enum ScaleBenchmark {
             return result
         } catch {
             await client.shutdown()
-            throw ScaleBenchError.fleetFailed("\(name(transport)) \(shape.words): \(error); process logs in \(logs.path)")
+            throw ScaleBenchError.fleetFailed("\(transport.rawValue) \(shape.words): \(error); process logs in \(logs.path)")
         }
     }
 

@@ -9,7 +9,7 @@ import Glibc
 /// Real service processes on one bus, with their output in log files.
 public final class ServiceFleet {
     /// The bus every process of the fleet is on.
-    public let bus: String
+    public let bus: BusEndpoint
     /// The worker ids of the samplers ("sampler-1", …).
     public let samplerIDs: [String]
     /// Where each process writes its log (`<label>.log`).
@@ -18,7 +18,7 @@ public final class ServiceFleet {
 
     /// Starts the gateway on `bus`, then a reasoner, a discriminator (one thread) and the shape's
     /// samplers, from the executables in `binDirectory`; each loads `model` when given.
-    public init(shape: FleetShape, bus: String, binDirectory: URL, model: String?, logDirectory: URL) throws {
+    public init(shape: FleetShape, bus: BusEndpoint, binDirectory: URL, model: String?, logDirectory: URL) throws {
         self.bus = bus
         self.logDirectory = logDirectory
         samplerIDs = (1...shape.samplers).map { "sampler-\($0)" }
@@ -52,7 +52,7 @@ public final class ServiceFleet {
         defer { try? log.close() }
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["--bus", bus] + arguments
+        process.arguments = ["--bus", bus.description] + arguments
         var environment = ProcessInfo.processInfo.environment
         for name in ["LUCID_BUS", "LUCID_THREADS", "LUCID_WORKER_ID", "OPENBLAS_NUM_THREADS"] { environment.removeValue(forKey: name) }
         process.environment = environment
@@ -106,10 +106,9 @@ public final class ServiceFleet {
     }
 
     /// A tcp:// endpoint on 127.0.0.1 with a port the kernel reports free right now.
-    public static func freeLoopbackTCP() throws -> String {
+    public static func freeLoopbackTCP() throws -> BusEndpoint {
         let socket = try ZMQContext.shared.socket(.router)
         defer { socket.close() }
-        let bound = try socket.bind("tcp://127.0.0.1:*")
-        return bound
+        return try socket.bind(BusEndpoint("tcp://127.0.0.1:*"))
     }
 }

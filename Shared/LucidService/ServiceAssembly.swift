@@ -12,9 +12,9 @@ public struct EmbeddedDeployment: Sendable {
     /// In start order: the broker, the gateway's worker, then reasoner, sampler, discriminator.
     public let services: [any LucidService]
     /// The broker's in-process endpoint (for clients in this process).
-    public let localEndpoint: String
+    public let localEndpoint: BusEndpoint
     /// The broker's other endpoints, as bound (tcp "*" ports resolved).
-    public let externalEndpoints: [String]
+    public let externalEndpoints: [BusEndpoint]
 }
 
 /// Registers a service's own methods on its worker; given by the executable that owns the service.
@@ -31,7 +31,7 @@ public enum ServiceAssembly {
     /// ``gatewayConcurrency`` requests at once (its work is waiting on others); the model services
     /// one each, so that the broker balances edits over processes.
     public static func worker(
-        _ service: ServiceName, endpoint: String, workerID: String, configuration: ServiceConfiguration,
+        _ service: ServiceName, endpoint: BusEndpoint, workerID: String, configuration: ServiceConfiguration,
         model: String? = nil, logger: Logger
     ) -> ServiceWorker {
         ServiceWorker(
@@ -49,7 +49,7 @@ public enum ServiceAssembly {
     /// A Majordomo broker bound to `endpoints` (refused with `BusError.endpointInUse` when a live
     /// broker already serves one of its ipc:// endpoints).
     public static func broker(
-        endpoints: [String], configuration: ServiceConfiguration, logger: Logger
+        endpoints: [BusEndpoint], configuration: ServiceConfiguration, logger: Logger
     ) throws -> MajordomoBroker {
         try MajordomoBroker(
             endpoints: endpoints,
@@ -63,9 +63,9 @@ public enum ServiceAssembly {
     /// services `companions` makes to run beside them on that endpoint (the HTTP API), given the
     /// broker's census of workers.
     public static func gateway(
-        extraEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger,
-        handlers: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void,
-        companions: (_ localEndpoint: String, BrokerCensus, Logger) throws -> [any LucidService] = { _, _, _ in [] }
+        extraEndpoints: [BusEndpoint] = [], configuration: ServiceConfiguration, logger: Logger,
+        handlers: (ServiceWorker, _ localEndpoint: BusEndpoint, Logger) throws -> Void,
+        companions: (_ localEndpoint: BusEndpoint, BrokerCensus, Logger) throws -> [any LucidService] = { _, _, _ in [] }
     ) throws -> [any LucidService] {
         let local = privateEndpoint()
         let broker = try broker(
@@ -82,8 +82,8 @@ public enum ServiceAssembly {
     /// up by its entry in `handlers` (a service without one answers only Health), which gets the
     /// private endpoint for calls to the other services.
     public static func embedded(
-        externalEndpoints: [String] = [], configuration: ServiceConfiguration, logger: Logger,
-        handlers: [ServiceName: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void] = [:]
+        externalEndpoints: [BusEndpoint] = [], configuration: ServiceConfiguration, logger: Logger,
+        handlers: [ServiceName: (ServiceWorker, _ localEndpoint: BusEndpoint, Logger) throws -> Void] = [:]
     ) throws -> EmbeddedDeployment {
         let local = privateEndpoint()
         let broker = try broker(
@@ -100,7 +100,7 @@ public enum ServiceAssembly {
     }
 
     /// A fresh inproc:// name, so that several deployments can share one process (as tests do).
-    private static func privateEndpoint() -> String {
+    private static func privateEndpoint() -> BusEndpoint {
         BusEndpoint.inproc(named: "luciddrag-\(UUID().uuidString.prefix(8).lowercased())")
     }
 }

@@ -7,7 +7,7 @@ import LucidBus
 /// The resolved settings of one service process.
 public struct ServiceConfiguration: Sendable, Equatable {
     /// The broker endpoint: bound by the gateway, connected to by every worker and client.
-    public var bus: String
+    public var bus: BusEndpoint
     /// Identifies this worker in logs and Health replies.
     public var workerID: String
     /// How often worker and broker exchange heartbeats.
@@ -22,7 +22,7 @@ public struct ServiceConfiguration: Sendable, Equatable {
     public var curveServer: CurveServerKeys?
 
     public init(
-        bus: String, workerID: String, heartbeatInterval: Duration = .milliseconds(1000),
+        bus: BusEndpoint, workerID: String, heartbeatInterval: Duration = .milliseconds(1000),
         heartbeatLiveness: Int = 3, logLevel: Logger.Level = .info
     ) {
         self.bus = bus
@@ -57,18 +57,19 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 extension ServiceConfiguration {
     /// The endpoint used when neither `--bus` nor `LUCID_BUS` is given: `bus.sock` in the owner-only
     /// runtime directory (`$XDG_RUNTIME_DIR/luciddrag`, else `/tmp/luciddrag-<uid>`).
-    public static func defaultBus() throws -> String {
+    public static func defaultBus() throws -> BusEndpoint {
         try BusEndpoint.ipc(named: "bus")
     }
 
-    /// The bus endpoint from a `--bus` flag, else `LUCID_BUS`, else ``defaultBus()``; checked for a
-    /// known transport. For clients, which need nothing else of the configuration.
+    /// The bus endpoint from a `--bus` flag, else `LUCID_BUS`, else ``defaultBus()``, parsed. For
+    /// clients, which need nothing else of the configuration.
     public static func bus(
         flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws -> String {
-        let endpoint = try ServiceEnvironment.value(flag: flag, variable: ServiceEnvironment.bus, in: environment) ?? defaultBus()
-        _ = try BusEndpoint.transport(of: endpoint)
-        return endpoint
+    ) throws -> BusEndpoint {
+        guard let text = ServiceEnvironment.value(flag: flag, variable: ServiceEnvironment.bus, in: environment) else {
+            return try defaultBus()
+        }
+        return try BusEndpoint(text)
     }
 
     /// A worker id unique on this host: "<service>-<hostname>-<pid>".

@@ -42,8 +42,8 @@ public enum ServiceProcess {
     /// and beside them the services `companions` makes on that endpoint (given the broker's census).
     /// Throws `ValidationError` for a bad flag or environment value; otherwise never returns.
     public static func runGateway(
-        options: GatewayOptions, handlers: (ServiceWorker, _ localEndpoint: String, Logger) throws -> Void,
-        companions: (_ localEndpoint: String, BrokerCensus, Logger) throws -> [any LucidService] = { _, _, _ in [] }
+        options: GatewayOptions, handlers: (ServiceWorker, _ localEndpoint: BusEndpoint, Logger) throws -> Void,
+        companions: (_ localEndpoint: BusEndpoint, BrokerCensus, Logger) throws -> [any LucidService] = { _, _, _ in [] }
     ) async throws -> Never {
         let configuration = try options.service.configuration(service: ServiceName.gateway.shortName)
         await run(label: "luciddrag.gateway", configuration: configuration) { logger in
@@ -89,8 +89,9 @@ public enum ServiceProcess {
 public struct GatewayOptions: ParsableArguments {
     @OptionGroup public var service: ServiceOptions
 
-    @Option(help: "A further endpoint for the broker to bind (repeatable), e.g. tcp://0.0.0.0:5555.")
-    public var bind: [String] = []
+    @Option(help: "A further endpoint for the broker to bind (repeatable), e.g. tcp://0.0.0.0:5555.",
+            transform: { try BusEndpoint($0) })
+    public var bind: [BusEndpoint] = []
 
     public init() {}
 }

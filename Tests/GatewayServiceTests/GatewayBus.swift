@@ -7,7 +7,7 @@ import LucidProto
 import LucidReasonerService
 
 final class GatewayBus {
-    let endpoint = "inproc://gateway-tests-\(UUID().uuidString.prefix(8).lowercased())"
+    let endpoint = BusEndpoint.inproc(named: "gateway-tests-\(UUID().uuidString.prefix(8).lowercased())")
     let reasoner: CountingReasoner
     let client: RPCClient
     private let broker: MajordomoBroker

@@ -30,7 +30,7 @@ final class HTTPAPIHarness {
 
     /// Starts everything and returns once the HTTP API answers.
     init(limits: APILimits = APILimits(), token: String? = nil) async throws {
-        let endpoint = "inproc://http-tests-\(UUID().uuidString.prefix(8).lowercased())"
+        let endpoint = BusEndpoint.inproc(named: "http-tests-\(UUID().uuidString.prefix(8).lowercased())")
         broker = try MajordomoBroker(endpoints: [endpoint])
         let gateway = ServiceWorker(service: "lucid.v1.Gateway", endpoint: endpoint, configuration: .init(concurrency: 16))
         try gateway.serveGateway(endpoint: endpoint)

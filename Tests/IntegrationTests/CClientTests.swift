@@ -11,7 +11,7 @@ final class CClientTests: XCTestCase {
         let bus = group.directory.ipc()
         try group.gateway(bus: bus)
         try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-for-c")
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["reasoner-for-c"], of: "lucid.v1.Reasoner", client: client)
         await client.shutdown()
 

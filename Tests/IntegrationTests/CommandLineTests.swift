@@ -30,7 +30,7 @@ final class CommandLineTests: XCTestCase {
         let bus = group.directory.ipc()
         let serve = try group.start("luciddrag", ["serve", "--bus", bus, "--worker-id", "embedded"], label: "serve")
         let outside = try group.worker("luciddrag-sampler", bus: bus, id: "outside-sampler")
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["embedded/sampler", "outside-sampler"], of: "lucid.v1.Sampler", client: client)
         await client.shutdown()
 

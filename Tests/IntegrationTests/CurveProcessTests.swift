@@ -30,7 +30,7 @@ final class CurveProcessTests: XCTestCase {
         ])
         try group.worker("lucid-bus-testworker", bus: tcp, id: "plain")
 
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["allowed"], of: service, client: client)
         try await Task.sleep(for: .seconds(1))  // five heartbeats: time enough for the others to have joined
         var served = Set<String>()

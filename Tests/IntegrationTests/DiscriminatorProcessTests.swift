@@ -12,7 +12,7 @@ final class DiscriminatorProcessTests: XCTestCase {
         let bus = group.directory.ipc()
         try group.gateway(bus: bus)
         try group.worker("luciddrag-discriminator", bus: bus, id: "discriminator-1", ["--threads", "1"])
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["discriminator-1"], of: "lucid.v1.Discriminator", client: client)
 
         let health = try await client.health(service: "lucid.v1.Discriminator", deadline: .seconds(5))

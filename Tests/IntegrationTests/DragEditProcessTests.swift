@@ -23,7 +23,7 @@ final class DragEditProcessTests: XCTestCase {
         try group.worker("luciddrag-discriminator", bus: bus, id: "discriminator-1")
         try group.worker("luciddrag-sampler", bus: bus, id: "sampler-1", ["--threads", "1"])
         try group.worker("luciddrag-sampler", bus: bus, id: "sampler-2", ["--threads", "1"])
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["sampler-1", "sampler-2"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
         try await group.waitForWorkers(["discriminator-1"], of: "lucid.v1.Discriminator", client: client, timeout: .seconds(60))
 
@@ -68,7 +68,7 @@ final class DragEditProcessTests: XCTestCase {
         try group.gateway(bus: bus)
         try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
         let doomed = try group.worker("luciddrag-sampler", bus: bus, id: "sampler-doomed", ["--quality", "none"])
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["sampler-doomed"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
 
         var killed = false
@@ -97,7 +97,7 @@ final class DragEditProcessTests: XCTestCase {
         try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
         let discriminator = try group.worker("luciddrag-discriminator", bus: bus, id: "discriminator-1")
         try group.worker("luciddrag-sampler", bus: bus, id: "sampler-1")
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["sampler-1"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
         try await group.waitForWorkers(["discriminator-1"], of: "lucid.v1.Discriminator", client: client, timeout: .seconds(60))
 

@@ -22,7 +22,7 @@ final class FaultRecoveryTests: XCTestCase {
         let gateway = try group.gateway(bus: bus)
         let reasoner = try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
         let sampler = try group.worker("luciddrag-sampler", bus: bus, id: samplerID, ["--quality", "none"])
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers([samplerID], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
         try await group.waitForWorkers(["reasoner-1"], of: "lucid.v1.Reasoner", client: client)
         return (group, bus, gateway, reasoner, sampler, client)
@@ -63,7 +63,7 @@ final class FaultRecoveryTests: XCTestCase {
         await gateway.stop()
         try group.gateway(bus: bus, label: "gateway-2")
         let restarted = ContinuousClock.now
-        client = try RPCClient(endpoint: bus)
+        client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["sampler-1"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(20))
         try await group.waitForWorkers(["reasoner-1"], of: "lucid.v1.Reasoner", client: client, timeout: .seconds(20))
         let rejoined = restarted.duration(to: .now)

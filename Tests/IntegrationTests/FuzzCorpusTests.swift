@@ -30,7 +30,7 @@ final class FuzzCorpusTests: XCTestCase {
         let gateway = try group.gateway(bus: bus)
         let reasoner = try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
         let sampler = try group.worker("luciddrag-sampler", bus: bus, id: "sampler-1", ["--quality", "none"])
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["sampler-1"], of: "lucid.v1.Sampler", client: client, timeout: .seconds(60))
         try await group.waitForWorkers(["reasoner-1"], of: "lucid.v1.Reasoner", client: client)
 
@@ -40,7 +40,7 @@ final class FuzzCorpusTests: XCTestCase {
             let peer = try ZMQContext.shared.socket(.dealer)
             defer { peer.close() }
             try peer.set(.linger, 0)
-            try peer.connect(bus)
+            try peer.connect(BusEndpoint(bus))
             try peer.send(frames)
             let reply = try await finalReply(on: peer, timeout: entry.expect == "drop" ? .milliseconds(300) : .seconds(30))
             switch (entry.expect, reply) {

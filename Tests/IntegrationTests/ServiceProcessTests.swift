@@ -21,7 +21,7 @@ final class ServiceProcessTests: XCTestCase {
         for (executable, _) in workers {
             try group.worker(executable, bus: bus, id: "\(executable)-1")
         }
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         let expected = [("gateway", "lucid.v1.Gateway")] + workers.map { ("\($0.0)-1", $0.1) }
         for (workerID, service) in expected {
             try await group.waitForWorkers([workerID], of: service, client: client)
@@ -43,10 +43,10 @@ final class ServiceProcessTests: XCTestCase {
         try group.gateway(bus: ipc, extra: [tcp])
         try group.worker("luciddrag-sampler", bus: tcp, id: "sampler-over-tcp")
         // The worker joined over tcp://; a client on ipc:// reaches it through the same broker.
-        let client = try RPCClient(endpoint: ipc)
+        let client = try RPCClient(endpoint: BusEndpoint(ipc))
         try await group.waitForWorkers(["sampler-over-tcp"], of: "lucid.v1.Sampler", client: client)
         await client.shutdown()
-        let tcpClient = try RPCClient(endpoint: tcp)
+        let tcpClient = try RPCClient(endpoint: BusEndpoint(tcp))
         let health = try await tcpClient.health(service: "lucid.v1.Sampler", deadline: .seconds(5))
         XCTAssertEqual(health.workerID, "sampler-over-tcp")
         await tcpClient.shutdown()
@@ -58,7 +58,7 @@ final class ServiceProcessTests: XCTestCase {
         let bus = group.directory.ipc()
         let gateway = try group.gateway(bus: bus)
         let reasoner = try group.worker("luciddrag-reasoner", bus: bus, id: "reasoner-1")
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["reasoner-1"], of: "lucid.v1.Reasoner", client: client)
         await client.shutdown()
         XCTAssertTrue(FileManager.default.fileExists(atPath: group.directory.socketPath()))
@@ -80,7 +80,7 @@ final class ServiceProcessTests: XCTestCase {
         let group = try ProcessGroup()
         let bus = group.directory.ipc()
         try group.gateway(bus: bus, label: "first")
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["first"], of: "lucid.v1.Gateway", client: client)
 
         let second = try group.gateway(bus: bus, label: "second")

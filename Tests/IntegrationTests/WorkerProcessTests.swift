@@ -20,7 +20,7 @@ final class WorkerProcessTests: XCTestCase {
         try group.gateway(bus: bus)
         try group.worker("lucid-bus-testworker", bus: bus, id: "worker-a")
         try group.worker("lucid-bus-testworker", bus: bus, id: "worker-b")
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["worker-a", "worker-b"], of: service, client: client)
 
         let request = sleepRequest(300)
@@ -46,7 +46,7 @@ final class WorkerProcessTests: XCTestCase {
         try group.gateway(bus: bus)
         let a = try group.worker("lucid-bus-testworker", bus: bus, id: "worker-a")
         let b = try group.worker("lucid-bus-testworker", bus: bus, id: "worker-b")
-        let client = try RPCClient(endpoint: bus)
+        let client = try RPCClient(endpoint: BusEndpoint(bus))
         try await group.waitForWorkers(["worker-a", "worker-b"], of: service, client: client)
 
         let request = sleepRequest(2500)

@@ -22,12 +22,12 @@ func testLogger(_ label: String) -> Logger {
 
 /// A fresh endpoint of each transport.
 enum TestEndpoint {
-    static func inproc() -> String { "inproc://test-\(UUID().uuidString)" }
-    static func ipc() throws -> String { try BusEndpoint.ipc(named: "test-\(UUID().uuidString.prefix(12))") }
-    static let tcp = "tcp://127.0.0.1:*"
+    static func inproc() -> BusEndpoint { .inproc(named: "test-\(UUID().uuidString)") }
+    static func ipc() throws -> BusEndpoint { try BusEndpoint.ipc(named: "test-\(UUID().uuidString.prefix(12))") }
+    static let tcp = try! BusEndpoint("tcp://127.0.0.1:*")
 }
 
-func makeBroker(_ endpoint: String, _ configure: (inout MajordomoBroker.Configuration) -> Void = { _ in }) throws -> MajordomoBroker {
+func makeBroker(_ endpoint: BusEndpoint, _ configure: (inout MajordomoBroker.Configuration) -> Void = { _ in }) throws -> MajordomoBroker {
     var configuration = MajordomoBroker.Configuration(heartbeat: fastHeartbeat, unservedTimeout: .seconds(10))
     configure(&configuration)
     return try MajordomoBroker(endpoints: [endpoint], configuration: configuration, logger: testLogger("broker"))
@@ -35,7 +35,7 @@ func makeBroker(_ endpoint: String, _ configure: (inout MajordomoBroker.Configur
 
 /// An echo worker: "Echo" returns its lucid.v1.Status request with `message` prefixed by the
 /// worker id. Health reports `model`.
-func makeEchoWorker(_ endpoint: String, id: String, concurrency: Int = 1, model: String? = nil) throws -> ServiceWorker {
+func makeEchoWorker(_ endpoint: BusEndpoint, id: String, concurrency: Int = 1, model: String? = nil) throws -> ServiceWorker {
     let configuration = ServiceWorker.Configuration(
         concurrency: concurrency,
         worker: MajordomoWorker.Configuration(heartbeat: fastHeartbeat, reconnectDelay: .milliseconds(100)),
@@ -76,7 +76,7 @@ func rpcError(_ body: () async throws -> Void, file: StaticString = #filePath, l
 final class RawPeer: @unchecked Sendable {
     let socket: ZMQSocket
 
-    init(_ endpoint: String) throws {
+    init(_ endpoint: BusEndpoint) throws {
         socket = try ZMQContext.shared.socket(.dealer)
         try socket.connect(endpoint)
     }

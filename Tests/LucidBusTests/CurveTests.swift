@@ -15,7 +15,7 @@ final class CurveTests: XCTestCase {
         // One context per side: the ZAP handler and CURVE client keys belong to a context.
         let brokerContext = try ZMQContext()
         let broker = try MajordomoBroker(
-            endpoints: ["tcp://127.0.0.1:*"], context: brokerContext,
+            endpoints: [TestEndpoint.tcp], context: brokerContext,
             configuration: .init(heartbeat: fastHeartbeat, curve: CurveServerKeys(keyPair: server, allowedClients: [known.publicKey])),
             logger: testLogger("broker"))
         let endpoint = broker.boundEndpoints[0]

@@ -11,7 +11,7 @@ final class IPCEndpointTests: XCTestCase {
         let first = try makeBroker(endpoint)
         XCTAssertThrowsError(try makeBroker(endpoint)) { error in
             XCTAssertEqual(error as? BusError,
-                           .endpointInUse(endpoint, owner: "process \(ProcessInfo.processInfo.processIdentifier)"))
+                           .endpointInUse(endpoint.description, owner: "process \(ProcessInfo.processInfo.processIdentifier)"))
             XCTAssertTrue("\(error)".contains("already served"), "\(error)")
         }
         // The first broker is unharmed.
@@ -24,7 +24,7 @@ final class IPCEndpointTests: XCTestCase {
         await first.shutdown()
 
         // Once it has stopped, the endpoint is free again and its files are gone.
-        let path = String(endpoint.dropFirst("ipc://".count))
+        let path = endpoint.address
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
         let second = try makeBroker(endpoint)
         await second.shutdown()
@@ -32,7 +32,7 @@ final class IPCEndpointTests: XCTestCase {
 
     func testAStaleSocketFileIsRemovedAndTheEndpointServed() async throws {
         let endpoint = try TestEndpoint.ipc()
-        let path = String(endpoint.dropFirst("ipc://".count))
+        let path = endpoint.address
         // A socket file nobody listens on, as a killed broker leaves behind.
         try Self.makeStaleSocketFile(at: path)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path))
@@ -71,8 +71,7 @@ final class IPCEndpointTests: XCTestCase {
         let directory = try BusEndpoint.runtimeDirectory()
         let attributes = try FileManager.default.attributesOfItem(atPath: directory)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o700)
-        XCTAssertTrue(try BusEndpoint.ipc(named: "gateway").hasPrefix("ipc://\(directory)/"))
+        XCTAssertEqual(try BusEndpoint.ipc(named: "gateway").description, "ipc://\(directory)/gateway.sock")
         XCTAssertThrowsError(try BusEndpoint.ipc(named: "../escape"))
-        XCTAssertThrowsError(try BusEndpoint.transport(of: "udp://1.2.3.4:5"))
     }
 }

@@ -19,7 +19,7 @@ final class PythonWorkerInteropTests: XCTestCase {
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.script.path, endpoint, "py.echo", "100", "3"]
+        process.arguments = [Self.script.path, endpoint.description, "py.echo", "100", "3"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -6,7 +6,7 @@ import XCTest
 @testable import LucidBus
 
 final class TransportRoundTripTests: XCTestCase {
-    private func assertRoundTrip(bindingTo endpoint: String) async throws {
+    private func assertRoundTrip(bindingTo endpoint: BusEndpoint) async throws {
         let broker = try makeBroker(endpoint)
         let connectTo = broker.boundEndpoints[0]
         let worker = try makeEchoWorker(connectTo, id: "w1")

@@ -7,7 +7,7 @@ import XCTest
 
 final class WorkerFailureTests: XCTestCase {
     /// Registers a raw worker that takes one request and then goes silent (no reply, no heartbeat).
-    private func silentWorker(_ endpoint: String, service: String = echoService) throws -> RawPeer {
+    private func silentWorker(_ endpoint: BusEndpoint, service: String = echoService) throws -> RawPeer {
         let peer = try RawPeer(endpoint)
         try peer.send(MajordomoProtocol.workerReady(service: service))
         return peer

@@ -19,7 +19,7 @@ final class ZMQSocketTests: XCTestCase {
                 guard try pollReadable([.socket(router)], timeoutMilliseconds: 10_000)[0] else { return nil }
                 return try router.receive()
             }
-            XCTAssertEqual(received.map { Array($0.dropFirst()) }, frames, endpoint)
+            XCTAssertEqual(received.map { Array($0.dropFirst()) }, frames, "\(endpoint)")
             dealer.close()
             router.close()
         }

@@ -1,5 +1,6 @@
 // Flags win over environment variables, which win over defaults; bad values are refused with a
 // message that names them.
+import LucidBus
 import LucidService
 import XCTest
 
@@ -13,14 +14,14 @@ final class ServiceConfigurationTests: XCTestCase {
             service: "sampler", bus: nil, workerID: nil, heartbeatMilliseconds: nil, heartbeatLiveness: nil,
             logLevel: nil, environment: environment)
         XCTAssertEqual(fromEnvironment, ServiceConfiguration(
-            bus: "tcp://10.0.0.1:5555", workerID: "from-env", heartbeatInterval: .milliseconds(250),
+            bus: try BusEndpoint("tcp://10.0.0.1:5555"), workerID: "from-env", heartbeatInterval: .milliseconds(250),
             heartbeatLiveness: 5, logLevel: .debug))
 
         let fromFlags = try ServiceConfiguration.resolve(
             service: "sampler", bus: "ipc:///tmp/x.sock", workerID: "from-flag", heartbeatMilliseconds: 100,
             heartbeatLiveness: 2, logLevel: "error", environment: environment)
         XCTAssertEqual(fromFlags, ServiceConfiguration(
-            bus: "ipc:///tmp/x.sock", workerID: "from-flag", heartbeatInterval: .milliseconds(100),
+            bus: try BusEndpoint("ipc:///tmp/x.sock"), workerID: "from-flag", heartbeatInterval: .milliseconds(100),
             heartbeatLiveness: 2, logLevel: .error))
     }
 
@@ -28,8 +29,9 @@ final class ServiceConfigurationTests: XCTestCase {
         let configuration = try ServiceConfiguration.resolve(
             service: "reasoner", bus: nil, workerID: nil, heartbeatMilliseconds: nil, heartbeatLiveness: nil,
             logLevel: nil, environment: [:])
-        XCTAssertTrue(configuration.bus.hasPrefix("ipc://"), configuration.bus)
-        XCTAssertTrue(configuration.bus.hasSuffix("/luciddrag/bus.sock") || configuration.bus.hasSuffix("/bus.sock"))
+        XCTAssertEqual(configuration.bus.transport, .ipc)
+        XCTAssertTrue(configuration.bus.address.hasSuffix("/luciddrag/bus.sock") || configuration.bus.address.hasSuffix("/bus.sock"),
+                      "\(configuration.bus)")
         XCTAssertTrue(configuration.workerID.hasPrefix("reasoner-"))
         XCTAssertTrue(configuration.workerID.hasSuffix("-\(getpid())"))
         XCTAssertEqual(configuration.heartbeat.interval, .milliseconds(1000))

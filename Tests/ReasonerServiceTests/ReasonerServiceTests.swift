@@ -14,14 +14,14 @@ final class ReasonerServiceTests: XCTestCase {
     private var directory: URL!
     private var broker: MajordomoBroker!
     private var client: RPCClient!
-    private var endpoint: String { "ipc://\(directory.path)/bus.sock" }
+    private var endpoint: BusEndpoint { get throws { try BusEndpoint("ipc://\(directory.path)/bus.sock") } }
     private let heartbeat = Heartbeat(interval: .milliseconds(500), liveness: 4)
 
     override func setUpWithError() throws {
         directory = URL(fileURLWithPath: "/tmp/lrt-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        broker = try MajordomoBroker(endpoints: [endpoint], configuration: .init(heartbeat: heartbeat))
-        client = try RPCClient(endpoint: endpoint)
+        broker = try MajordomoBroker(endpoints: [try endpoint], configuration: .init(heartbeat: heartbeat))
+        client = try RPCClient(endpoint: try endpoint)
     }
 
     override func tearDown() async throws {
@@ -33,7 +33,7 @@ final class ReasonerServiceTests: XCTestCase {
     // MARK: The Swift reasoner process
 
     func testTheReasonerProcessAnswersReasonAndKeepsServingAfterBadInputs() async throws {
-        let worker = try WorkerProcess.swift(endpoint: endpoint, heartbeat: heartbeat, in: directory)
+        let worker = try WorkerProcess.swift(endpoint: try endpoint, heartbeat: heartbeat, in: directory)
         let answer = try await reason(Requests.rightEdgeDrag(count: 3))
         assertWellFormed(answer, count: 3)
         XCTAssertEqual(answer.backend, "builtin")
@@ -59,14 +59,14 @@ final class ReasonerServiceTests: XCTestCase {
     }
 
     func testAnUnknownBackendStopsTheProcessWithAUsageError() async throws {
-        let worker = try WorkerProcess.swift(endpoint: endpoint, heartbeat: heartbeat, in: directory, extra: ["--backend", "oracle"])
+        let worker = try WorkerProcess.swift(endpoint: try endpoint, heartbeat: heartbeat, in: directory, extra: ["--backend", "oracle"])
         let status = await worker.waitForExit(timeout: .seconds(10))
         XCTAssertEqual(status, 64)
         XCTAssertTrue(worker.output.contains("unknown reasoner backend 'oracle'"), worker.output)
     }
 
     func testTheEmbeddedModeAnswersReasonWithTheBuiltinBackend() async throws {
-        let serveEndpoint = "ipc://\(directory.path)/serve.sock"
+        let serveEndpoint = try BusEndpoint("ipc://\(directory.path)/serve.sock")
         let serve = try WorkerProcess.embedded(endpoint: serveEndpoint, heartbeat: heartbeat, in: directory)
         let embeddedClient = try RPCClient(endpoint: serveEndpoint)
         // The process binds its endpoint shortly after starting; a call made before then waits for it.
@@ -81,11 +81,11 @@ final class ReasonerServiceTests: XCTestCase {
     // MARK: The Python example worker
 
     func testThePythonWorkerAnswersWithTheSameStructureAsTheSwiftOne() async throws {
-        let python = try WorkerProcess.python(endpoint: endpoint, heartbeat: heartbeat, in: directory)
+        let python = try WorkerProcess.python(endpoint: try endpoint, heartbeat: heartbeat, in: directory)
         let fromPython = try await reason(Requests.rightEdgeDrag(count: 3))
         await python.stop()
 
-        let swift = try WorkerProcess.swift(endpoint: endpoint, heartbeat: heartbeat, in: directory)
+        let swift = try WorkerProcess.swift(endpoint: try endpoint, heartbeat: heartbeat, in: directory)
         let fromSwift = try await reason(Requests.rightEdgeDrag(count: 3))
         await swift.stop()
 
@@ -97,7 +97,7 @@ final class ReasonerServiceTests: XCTestCase {
     }
 
     func testThePythonWorkerRefusesBadInputsAndKeepsServing() async throws {
-        let python = try WorkerProcess.python(endpoint: endpoint, heartbeat: heartbeat, in: directory)
+        let python = try WorkerProcess.python(endpoint: try endpoint, heartbeat: heartbeat, in: directory)
         try await assertRefusesBadInputs()
         assertWellFormed(try await reason(Requests.rightEdgeDrag(count: 2)), count: 2)
         let health = try await client.health(service: "lucid.v1.Reasoner")

@@ -6,22 +6,22 @@ import LucidTestSupport
 
 enum WorkerProcess {
     /// The `luciddrag-reasoner` built next to the test bundle.
-    static func swift(endpoint: String, heartbeat: Heartbeat, in directory: URL, extra: [String] = []) throws -> ChildProcess {
-        try ChildProcess("luciddrag-reasoner", ["--bus", endpoint] + flags(heartbeat) + extra, in: directory,
+    static func swift(endpoint: BusEndpoint, heartbeat: Heartbeat, in directory: URL, extra: [String] = []) throws -> ChildProcess {
+        try ChildProcess("luciddrag-reasoner", ["--bus", endpoint.description] + flags(heartbeat) + extra, in: directory,
                          label: "swift-\(UUID().uuidString.prefix(4))")
     }
 
     /// `luciddrag serve`: broker and every service in one process, the broker also bound to `endpoint`.
-    static func embedded(endpoint: String, heartbeat: Heartbeat, in directory: URL) throws -> ChildProcess {
-        try ChildProcess("luciddrag", ["serve", "--bus", endpoint] + flags(heartbeat), in: directory, label: "serve")
+    static func embedded(endpoint: BusEndpoint, heartbeat: Heartbeat, in directory: URL) throws -> ChildProcess {
+        try ChildProcess("luciddrag", ["serve", "--bus", endpoint.description] + flags(heartbeat), in: directory, label: "serve")
     }
 
     /// Examples/python-reasoner-worker/reasoner_worker.py under /usr/bin/python3.
-    static func python(endpoint: String, heartbeat: Heartbeat, in directory: URL) throws -> ChildProcess {
+    static func python(endpoint: BusEndpoint, heartbeat: Heartbeat, in directory: URL) throws -> ChildProcess {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Examples/python-reasoner-worker/reasoner_worker.py")
         return try ChildProcess(program: URL(fileURLWithPath: "/usr/bin/python3"),
-                                [script.path, "--bus", endpoint] + flags(heartbeat),
+                                [script.path, "--bus", endpoint.description] + flags(heartbeat),
                                 in: directory, label: "python-\(UUID().uuidString.prefix(4))")
     }
 

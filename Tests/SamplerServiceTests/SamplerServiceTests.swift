@@ -19,7 +19,7 @@ final class SamplerServiceTests: XCTestCase {
     private var client: RPCClient!
 
     override func setUpWithError() throws {
-        let endpoint = "inproc://sampler-\(UUID().uuidString.prefix(8))"
+        let endpoint = BusEndpoint.inproc(named: "sampler-\(UUID().uuidString.prefix(8))")
         broker = try MajordomoBroker(endpoints: [endpoint])
         worker = ServiceWorker(service: "lucid.v1.Sampler", endpoint: endpoint)
         try worker.serveSampler(Self.engine.get(), endpoint: endpoint)

@@ -155,12 +155,12 @@ public enum BusBenchmark {
 
     // MARK: Endpoints and payloads
 
-    static func endpoint(_ transport: BusEndpoint.Transport, _ name: String) throws -> String {
+    static func endpoint(_ transport: BusEndpoint.Transport, _ name: String) throws -> BusEndpoint {
         let unique = "bench-\(name)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         switch transport {
         case .inproc: return BusEndpoint.inproc(named: unique)
         case .ipc: return try BusEndpoint.ipc(named: unique)
-        case .tcp: return "tcp://127.0.0.1:*"
+        case .tcp: return try BusEndpoint("tcp://127.0.0.1:*")
         }
     }
 

@@ -8,7 +8,7 @@ import Logging
 /// Answers ZAP requests on `inproc://zeromq.zap.01` of one context, on its own thread: 200 for a
 /// CURVE client whose public key is allowed, 400 otherwise (libzmq then closes the connection).
 final class CurveAuthenticator: @unchecked Sendable {  // its state lives on its loop's thread
-    static let endpoint = "inproc://zeromq.zap.01"
+    static let endpoint = BusEndpoint.inproc(named: "zeromq.zap.01")
 
     private let loop: SocketLoop
 

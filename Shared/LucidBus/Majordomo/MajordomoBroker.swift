@@ -79,7 +79,7 @@ public final class MajordomoBroker: @unchecked Sendable {
     }
 
     /// The endpoints actually bound (tcp "*" ports resolved), in the order given.
-    public let boundEndpoints: [String]
+    public let boundEndpoints: [BusEndpoint]
     /// A name for logs and service lifecycles.
     public let name = "broker"
     /// Workers and queued requests per service, as of the last heartbeat tick.
@@ -93,30 +93,29 @@ public final class MajordomoBroker: @unchecked Sendable {
     /// (`BusError.endpointInUse` when another live broker serves one) and their stale socket files
     /// removed.
     public init(
-        endpoints: [String],
+        endpoints: [BusEndpoint],
         context: ZMQContext = .shared,
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "lucid.bus.broker")
     ) throws {
         var locks: [IPCEndpointLock] = []
-        var bound: [Int: String] = [:]
+        var bound: [Int: BusEndpoint] = [:]
         var authenticator: CurveAuthenticator?
         let socket = try context.socket(.router)
         do {
             try socket.set(.routerMandatory, 1)
             try socket.set(.maxMessageSize, configuration.maxMessageSize * 2 + (1 << 20))
-            let transports = try endpoints.map { try BusEndpoint.transport(of: $0) }
             // A listener takes the socket's security options when it is bound: the others first,
             // then CURVE for the tcp:// ones.
-            for (index, endpoint) in endpoints.enumerated() where transports[index] != .tcp {
-                if transports[index] == .ipc { locks.append(try IPCEndpointLock(endpoint: endpoint)) }
+            for (index, endpoint) in endpoints.enumerated() where endpoint.transport != .tcp {
+                if endpoint.transport == .ipc { locks.append(try IPCEndpointLock(endpoint: endpoint)) }
                 bound[index] = try socket.bind(endpoint)
             }
             if let curve = configuration.curve {
                 authenticator = try CurveAuthenticator(context: context, allowed: curve.allowedClients, logger: logger)
                 try socket.becomeCurveServer(curve.keyPair)
             }
-            for (index, endpoint) in endpoints.enumerated() where transports[index] == .tcp {
+            for (index, endpoint) in endpoints.enumerated() where endpoint.transport == .tcp {
                 bound[index] = try socket.bind(endpoint)
             }
         } catch {
@@ -129,7 +128,7 @@ public final class MajordomoBroker: @unchecked Sendable {
         self.authenticator = authenticator
         loop = try SocketLoop(name: "lucid.bus.broker")
         var logger = logger
-        logger[metadataKey: "endpoints"] = "\(boundEndpoints.joined(separator: ","))"
+        logger[metadataKey: "endpoints"] = "\(boundEndpoints.map(\.description).joined(separator: ","))"
         loop.start(handler: BrokerEngine(socket: socket, configuration: configuration, census: census, logger: logger))
     }
 

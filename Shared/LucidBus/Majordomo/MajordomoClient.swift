@@ -24,12 +24,11 @@ public final class MajordomoClient: @unchecked Sendable {
 
     /// Connects to the broker at `endpoint`.
     public init(
-        endpoint: String,
+        endpoint: BusEndpoint,
         context: ZMQContext = .shared,
         logger: Logger = Logger(label: "lucid.bus.client"),
         onReply: @escaping @Sendable (MajordomoReply) -> Void
     ) throws {
-        _ = try BusEndpoint.transport(of: endpoint)
         let socket = try context.socket(.dealer)
         try socket.connect(endpoint)
         engine = ClientEngine(socket: socket, logger: logger, onReply: onReply)

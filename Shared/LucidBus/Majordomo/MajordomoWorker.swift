@@ -63,15 +63,14 @@ public final class MajordomoWorker: @unchecked Sendable {
 
     /// Connects to the broker at `endpoint` and registers `service`.
     public init(
-        endpoint: String,
+        endpoint: BusEndpoint,
         service: String,
         context: ZMQContext = .shared,
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "lucid.bus.worker"),
         onRequest: @escaping @Sendable (MajordomoRequest) -> Void
     ) throws {
-        _ = try BusEndpoint.transport(of: endpoint)
-        guard !service.isEmpty else { throw BusError.invalidEndpoint(endpoint, reason: "empty service name") }
+        guard !service.isEmpty else { throw BusError.invalidEndpoint(endpoint.description, reason: "empty service name") }
         self.service = service
         var logger = logger
         logger[metadataKey: "service"] = "\(service)"
@@ -104,7 +103,7 @@ public final class MajordomoWorker: @unchecked Sendable {
 
 /// The worker's socket-thread state: one DEALER, re-created on reconnect.
 final class WorkerEngine: SocketLoopHandler {
-    private let endpoint: String
+    private let endpoint: BusEndpoint
     private let service: String
     private let context: ZMQContext
     private let configuration: MajordomoWorker.Configuration
@@ -116,7 +115,7 @@ final class WorkerEngine: SocketLoopHandler {
     private var brokerExpiry = ContinuousClock.now
     private var reconnectAt: ContinuousClock.Instant?
 
-    init(endpoint: String, service: String, context: ZMQContext, configuration: MajordomoWorker.Configuration,
+    init(endpoint: BusEndpoint, service: String, context: ZMQContext, configuration: MajordomoWorker.Configuration,
          logger: Logger, replier: WorkerReplier, onRequest: @escaping @Sendable (MajordomoRequest) -> Void) throws {
         self.replier = replier
         self.endpoint = endpoint

@@ -43,7 +43,7 @@ public final class RPCClient: @unchecked Sendable {
     private let logger: Logger
 
     /// Connects to the broker at `endpoint`.
-    public init(endpoint: String, context: ZMQContext = .shared, logger: Logger = Logger(label: "lucid.bus.rpc-client")) throws {
+    public init(endpoint: BusEndpoint, context: ZMQContext = .shared, logger: Logger = Logger(label: "lucid.bus.rpc-client")) throws {
         self.logger = logger
         let box = WeakBox<RPCClient>()
         client = try MajordomoClient(endpoint: endpoint, context: context, logger: logger) { reply in

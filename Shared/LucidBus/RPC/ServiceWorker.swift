@@ -69,7 +69,7 @@ public final class ServiceWorker: @unchecked Sendable {
     /// Identifies this process in logs and Health replies.
     public var workerID: String { configuration.workerID }
     /// The broker this worker registers with.
-    public let endpoint: String
+    public let endpoint: BusEndpoint
     private let context: ZMQContext
     private let configuration: Configuration
     private let logger: Logger
@@ -85,7 +85,7 @@ public final class ServiceWorker: @unchecked Sendable {
     /// Prepares a worker for `service` at the broker `endpoint`; call ``start()`` or ``run()``.
     public init(
         service: String,
-        endpoint: String,
+        endpoint: BusEndpoint,
         context: ZMQContext = .shared,
         configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "lucid.bus.service")

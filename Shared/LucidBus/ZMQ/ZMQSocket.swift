@@ -36,23 +36,23 @@ public final class ZMQSocket: @unchecked Sendable {
         zmq_close(handle)
     }
 
-    /// Binds to `endpoint` (e.g. "tcp://127.0.0.1:*"); returns the endpoint actually bound
+    /// Binds to `endpoint` (e.g. tcp://127.0.0.1:*); returns the endpoint actually bound
     /// (with the port the OS chose for "*").
     @discardableResult
-    public func bind(_ endpoint: String) throws -> String {
-        guard zmq_bind(handle, endpoint) == 0 else { throw ZMQError.last("zmq_bind(\(endpoint))") }
-        return (try? lastEndpoint()) ?? endpoint
+    public func bind(_ endpoint: BusEndpoint) throws -> BusEndpoint {
+        guard zmq_bind(handle, endpoint.description) == 0 else { throw ZMQError.last("zmq_bind(\(endpoint))") }
+        return (try? lastEndpoint()).flatMap { try? BusEndpoint($0) } ?? endpoint
     }
 
     /// Connects to `endpoint`. libzmq connects (and reconnects) in the background. Over tcp://, when
     /// the context has ``ZMQContext/curveClient`` keys, the connection is a CURVE client's.
-    public func connect(_ endpoint: String) throws {
-        if endpoint.hasPrefix("tcp://"), let keys = context.curveClient {
+    public func connect(_ endpoint: BusEndpoint) throws {
+        if endpoint.transport == .tcp, let keys = context.curveClient {
             try set(.serverKey, keys.serverKey)
             try set(.publicKey, keys.keyPair.publicKey)
             try set(.secretKey, keys.keyPair.secretKey)
         }
-        guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError.last("zmq_connect(\(endpoint))") }
+        guard zmq_connect(handle, endpoint.description) == 0 else { throw ZMQError.last("zmq_connect(\(endpoint))") }
     }
 
     /// Makes the connections this socket accepts from now on (its later binds) CURVE ones, with
