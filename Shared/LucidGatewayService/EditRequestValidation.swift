@@ -8,7 +8,8 @@ import LucidProto
 extension Lucid_V1_GatewayEditRequest {
     /// Throws `RPCError(.invalidArgument)` naming the first problem: an undecodable image, a missing,
     /// empty or wrongly sized mask, no drags, a point outside the image or not finite, a handle equal
-    /// to its target, `num_intentions` above the limit, or a malformed caller-given intention.
+    /// to its target, `num_intentions` or `options.steps` above the limit, or a malformed caller-given
+    /// intention.
     func validate() throws {
         let image: RasterImage
         do {
@@ -23,6 +24,9 @@ extension Lucid_V1_GatewayEditRequest {
         guard numIntentions <= GatewaySettings.maxIntentions else {
             throw invalid("num_intentions must be between 1 and \(GatewaySettings.maxIntentions) "
                 + "(0 means \(GatewaySettings.defaultIntentions)), got \(numIntentions)")
+        }
+        guard options.steps <= GatewaySettings.maxSteps else {
+            throw invalid("steps (options.steps) must be between 1 and \(GatewaySettings.maxSteps) (0 means the sampler's default), got \(options.steps)")
         }
         try validateIntentions()
     }

@@ -12,6 +12,9 @@ public struct GatewaySettings: Sendable, Equatable {
     public static let defaultIntentions = 3
     /// The most intentions one request may ask for (`num_intentions`) or give (`intentions`).
     public static let maxIntentions = 8
+    /// The most DDIM steps one edit may ask for (`options.steps`; 0 = the sampler's default), as the
+    /// samplers allow.
+    public static let maxSteps = 1000
 
     public init(reasonTimeout: Duration = .seconds(60), editTimeout: Duration = .seconds(3600)) {
         self.reasonTimeout = reasonTimeout

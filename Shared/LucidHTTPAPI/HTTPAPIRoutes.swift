@@ -96,7 +96,13 @@ struct HTTPAPIRoutes: Sendable {
         guard file.hasSuffix(".png"), let rank = Int(file.dropLast(4)), rank >= 1 else {
             throw APIError(.notFound, "no result \(file): results are 1.png, 2.png, … by rank")
         }
-        guard let edit = try await jobs.job(id).edit(rank: rank), edit.status.code == .ok else {
+        let job = try await jobs.job(id)
+        guard let edit = await job.edit(rank: rank), edit.status.code == .ok else {
+            let status = await job.status
+            guard !status.isActive else {
+                throw APIError(.failedPrecondition, "edit job \(id) is \(status.rawValue): the image of rank \(rank) is not ready yet; "
+                               + "follow /v1/edits/\(id)/events or poll /v1/edits/\(id)", status: .conflict)
+            }
             throw APIError(.notFound, "edit job \(id) has no image of rank \(rank)")
         }
         let png: Data

@@ -1,8 +1,8 @@
 """The web editor in a real browser: Debian's chromium, driven by Playwright, against real services.
 
-The gateway (with the HTTP API and the page), the built-in reasoner and one demo-model sampler run as
-separate processes over ipc://, from the Swift build (`swift build` first; LUCID_BIN overrides where the
-executables are). The test uploads a dev-set image, paints a mask, places a drag, runs N = 2 and waits
+The gateway (with the HTTP API and the page), the built-in reasoner, one demo-model sampler and the
+discriminator run as separate processes over ipc:// (`Tests/PythonSupport/lucid_services.py`), from the
+Swift build (`swift build` first; LUCID_BIN overrides where the executables are). The test uploads a dev-set image, paints a mask, places a drag, runs N = 2 and waits
 for both results; then uploads a broken PNG and checks that the server's error message is shown and
 the services still serve. Screenshots go to out/browser/ (LUCID_TEST_OUT overrides). The edit runs 8
 steps (LUCID_BROWSER_STEPS overrides; docs/web/editor.png was taken with 50).
@@ -14,87 +14,27 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import tempfile
-import time
-import urllib.request
+import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Tests/PythonSupport"))
+from lucid_services import get_json, running_services  # noqa: E402
+
 TASK = ROOT / "Benchmarks/data/drag-large-dev/task-0001"
 CHROMIUM = os.environ.get("LUCID_CHROMIUM", "/usr/bin/chromium")
 OUT = Path(os.environ.get("LUCID_TEST_OUT", ROOT / "out/browser"))
 STEPS = os.environ.get("LUCID_BROWSER_STEPS", "8")
 
 
-def binaries() -> Path:
-    if "LUCID_BIN" in os.environ:
-        return Path(os.environ["LUCID_BIN"])
-    path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return Path(path.stdout.strip())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
 @pytest.fixture(scope="module")
 def server():
-    """The four processes; yields the HTTP base URL; SIGTERM at the end, logs kept under OUT."""
-    bin_dir = binaries()
-    run_dir = Path(tempfile.mkdtemp(prefix="luciddrag-browser-"))
-    os.chmod(run_dir, 0o700)
-    bus = f"ipc://{run_dir}/bus.sock"
-    port = free_port()
-    OUT.mkdir(parents=True, exist_ok=True)
-    commands = {
-        "gateway": [bin_dir / "luciddrag-gateway", "--bus", bus, "--http", f"127.0.0.1:{port}"],
-        "reasoner": [bin_dir / "luciddrag-reasoner", "--bus", bus],
-        "sampler": [bin_dir / "luciddrag-sampler", "--bus", bus, "--model", ROOT / "Models/demo-world"],
-        "discriminator": [bin_dir / "luciddrag-discriminator", "--bus", bus, "--model", ROOT / "Models/demo-world"],
-    }
-    processes = {}
-    for name, command in commands.items():
-        log = open(OUT / f"{name}.log", "w")
-        processes[name] = subprocess.Popen([str(part) for part in command], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        if name == "gateway":
-            time.sleep(0.5)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            status, _ = get_json(f"{base}/v1/health")
-            if status == 200:  # every service serving
-                break
-        except (OSError, ValueError):
-            pass
-        assert time.monotonic() < deadline, f"the services did not all serve within 60 s; logs in {OUT}"
-        time.sleep(0.5)
-    yield base, processes
-    for process in reversed(list(processes.values())):
-        process.send_signal(signal.SIGTERM)
-    for process in processes.values():
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    shutil.rmtree(run_dir, ignore_errors=True)
+    """The four processes; yields the HTTP base URL and the processes; logs kept under OUT."""
+    with running_services(OUT) as services:
+        yield services.base, services.processes
 
 
 @pytest.fixture(scope="module")

@@ -192,6 +192,7 @@ final class GatewayServiceTests: XCTestCase {
             (with { $0.pairs.append(DiscScene.pair(.nan, 48, 60, 48)) }, "pair 1: the handle (nan, 48.0) is not a finite point"),
             (with { $0.pairs = [DiscScene.pair(57, 48, 57, 48)] }, "pair 0: the handle equals the target (57.0, 48.0); a drag must move"),
             (with { $0.numIntentions = 9 }, "num_intentions must be between 1 and 8 (0 means 3), got 9"),
+            (with { $0.options.steps = 1001 }, "steps (options.steps) must be between 1 and 1000 (0 means the sampler's default), got 1001"),
             (with { $0.intentions = nine }, "at most 8 intentions can be edited at once, got 9"),
             (with { $0.intentions = [GatewayRequests.intention(.move, 1, target: "  ")] },
              "intention 0: the target prompt is empty; say what the image should show after the drag"),
