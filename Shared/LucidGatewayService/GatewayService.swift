@@ -8,7 +8,7 @@ extension ServiceWorker {
     /// Serves "Edit", calling the reasoner and the samplers through the broker at `endpoint` (the
     /// gateway's own client, made here). Bad requests get INVALID_ARGUMENT naming what to fix; a
     /// reasoner failure fails the call with the reasoner's code; a failed sampler edit is reported
-    /// in its RankedEdit's status while the others complete. Throws for an invalid endpoint.
+    /// in its RankedEdit's status while the others complete. Throws when its client cannot be made.
     public func serveGateway(
         endpoint: BusEndpoint, settings: GatewaySettings = GatewaySettings(),
         logger: Logger = Logger(label: "lucid.gateway")

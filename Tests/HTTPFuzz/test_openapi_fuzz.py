@@ -49,7 +49,7 @@ def test_every_operation_holds_to_the_openapi_document_and_the_services_keep_ser
                 "--report", "junit",
                 "--report-dir", str(OUT),
             ],
-            cwd=ROOT, capture_output=True, text=True, timeout=900,
+            cwd=OUT, capture_output=True, text=True, timeout=900,  # its own state goes under OUT
         )
         (OUT / "schemathesis.txt").write_text(run.stdout + run.stderr)
         assert run.returncode == 0, f"schemathesis found failures; see {OUT / 'schemathesis.txt'}:\n{run.stdout[-6000:]}"

@@ -135,7 +135,7 @@ public final class ServiceWorker: @unchecked Sendable {
     }
 
     /// Registers with the broker: `concurrency` sockets for the service and one for its control
-    /// worker. Throws for an invalid endpoint.
+    /// worker. Throws when a socket cannot be made or connected.
     public func start() throws {
         var started: [MajordomoWorker] = []
         for _ in 0..<configuration.concurrency {
