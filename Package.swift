@@ -8,12 +8,13 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
 let coreMetrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 
 let package = Package(
     name: "LucidDrag",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "LucidProto", targets: ["LucidProto"]),
         .library(name: "LucidBus", targets: ["LucidBus"]),
@@ -47,10 +48,10 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Shared/CZeroMQ"),
         // The service bus: ZeroMQ wrapper, Majordomo 0.2 broker/worker/client, typed RPC over protobuf.
         .target(name: "LucidBus", dependencies: ["CZeroMQ", "LucidProto", logging], path: "Shared/LucidBus"),
-        // What every service process shares: configuration from flags/env, signals, lifecycle, Health.
+        // What every service process shares: configuration from flags/env, signals, the ServiceGroup lifecycle, Health.
         .target(
             name: "LucidService",
-            dependencies: ["LucidBus", "LucidProto", logging, argumentParser],
+            dependencies: ["LucidBus", "LucidProto", logging, argumentParser, serviceLifecycle, unixSignals],
             path: "Shared/LucidService"
         ),
 
@@ -166,7 +167,7 @@ let package = Package(
                 "LucidService", "LucidBus", "LucidProto", "LucidReasoning", "LucidReasoningBench",
                 "LucidReasonerService", "LucidGatewayService", "LucidSamplerService", "LucidDiscriminatorService",
                 "LucidImage", "LucidBench", "LucidEditBench", "LucidScaleBench", "LucidEditing", "LucidModels", "LucidTensor",
-                argumentParser,
+                argumentParser, serviceLifecycle,
             ],
             path: "Services/luciddrag"
         ),
@@ -208,7 +209,8 @@ let package = Package(
         // The bus with real sockets on inproc://, ipc:// and tcp://.
         .testTarget(name: "LucidBusTests", dependencies: ["LucidBus", "LucidProto"], path: "Tests/LucidBusTests"),
         // Service configuration and lifecycle, in process.
-        .testTarget(name: "LucidServiceTests", dependencies: ["LucidService", "LucidBus"], path: "Tests/LucidServiceTests"),
+        .testTarget(name: "LucidServiceTests", dependencies: ["LucidService", "LucidBus", serviceLifecycle],
+                    path: "Tests/LucidServiceTests"),
         // Real service processes on real sockets, and the C client of the contract.
         .testTarget(
             name: "IntegrationTests",
@@ -279,6 +281,5 @@ let package = Package(
             dependencies: ["LucidEditBench", "LucidEditing", "LucidModels", "LucidImage", "LucidTestSupport"],
             path: "Tests/LucidEditBenchTests"
         ),
-    ],
-    swiftLanguageModes: [.v5]
+    ]
 )

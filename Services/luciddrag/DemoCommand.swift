@@ -49,7 +49,7 @@ struct DemoCommand: AsyncParsableCommand {
               + pairs.map { String(format: "drag (%.1f, %.1f) → (%.1f, %.1f)", $0.handle.x, $0.handle.y, $0.target.x, $0.target.y) }
                   .joined(separator: ", ")
               + "; the world accepts \(dragTask.acceptable.map(\.wireName).joined(separator: ", "))")
-        fflush(stdout)
+        fflush(nil)
 
         let session = options.session(
             inputs: inputs, intentions: Self.intentions, defaultOutput: EditOutput(directory: URL(fileURLWithPath: "out/demo")))

@@ -6,7 +6,7 @@ import LucidImage
 import LucidProto
 
 /// An image, its mask and its drags, read from files; the image is also decoded here for the sheet.
-struct EditInputs {
+struct EditInputs: Sendable {
     let imagePath: String
     let maskPath: String
     let image: RasterImage

@@ -6,7 +6,7 @@ import LucidProto
 import LucidReasoning
 
 /// The output folder of one drag edit.
-struct EditOutput {
+struct EditOutput: Sendable {
     let directory: URL
 
     /// `out/edit-<UTC timestamp>` under the working directory.

@@ -30,7 +30,7 @@ enum EditSessionError: Error, CustomStringConvertible {
 }
 
 /// A Gateway.Edit request and where its outputs go.
-struct EditSession {
+struct EditSession: Sendable {
     let inputs: EditInputs
     let request: Lucid_V1_GatewayEditRequest
     let output: EditOutput
@@ -42,15 +42,12 @@ struct EditSession {
     @discardableResult
     func run(endpoint: BusEndpoint) async throws -> Lucid_V1_GatewayEditResult {
         let client = try RPCClient(endpoint: endpoint)
-        let view = EditProgressView()
         let started = ContinuousClock.now
         let result: Lucid_V1_GatewayEditResult
         do {
-            result = try await callUntilInterrupted(client: client, view: view)
-            view.finish()
+            result = try await callUntilInterrupted(client: client)
             await client.shutdown()
         } catch {
-            view.finish()
             await client.shutdown()
             throw error
         }
@@ -77,14 +74,15 @@ struct EditSession {
         }
     }
 
-    private func callUntilInterrupted(client: RPCClient, view: EditProgressView) async throws -> Lucid_V1_GatewayEditResult {
-        let signals = ShutdownSignalWatcher()
-        let call = Task { try await self.call(client: client, view: view) }
-        let watcher = Task { if await signals.wait() != nil { call.cancel() } }
-        defer {
-            watcher.cancel()
-            signals.cancel()
+    private func callUntilInterrupted(client: RPCClient) async throws -> Lucid_V1_GatewayEditResult {
+        let signals = await ShutdownSignals()
+        let call = Task {
+            let view = EditProgressView()
+            defer { view.finish() }
+            return try await self.call(client: client, view: view)
         }
+        let watcher = Task { if await signals.first() != nil { call.cancel() } }
+        defer { watcher.cancel() }
         do {
             return try await call.value
         } catch let error as RPCError {

@@ -3,11 +3,13 @@
 import Foundation
 import LucidBus
 import LucidService
+import ServiceLifecycle
 
 /// The embedded deployment and the task that runs it.
 struct EmbeddedServices {
     /// The broker's in-process endpoint, for this process's clients.
     let endpoint: BusEndpoint
+    private let group: ServiceGroup
     private let runner: Task<Void, Error>
 
     /// Starts the broker and every service with `embeddedHandlers(model:)`; logs at `error` and above,
@@ -18,17 +20,15 @@ struct EmbeddedServices {
         let logger = ServiceLogging.logger("luciddrag.\(label)", workerID: configuration.workerID)
         let deployment = try ServiceAssembly.embedded(
             configuration: configuration, logger: logger, handlers: embeddedHandlers(model: model))
-        let runner = Task {
-            // Stopped by cancelling this task; the command watches the signals itself.
-            try await ServiceRunner(services: deployment.services, logger: logger).run(until: ShutdownSignalWatcher(signals: []))
-            return
-        }
-        return EmbeddedServices(endpoint: deployment.localEndpoint, runner: runner)
+        // Stopped by `stop()`; the command watches the signals itself.
+        let group = ServiceGroup(lucidServices: deployment.services, logger: logger)
+        let runner = Task { try await group.run() }
+        return EmbeddedServices(endpoint: deployment.localEndpoint, group: group, runner: runner)
     }
 
     /// Stops every service (workers first, the broker last).
     func stop() async {
-        runner.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await runner.value
     }
 }

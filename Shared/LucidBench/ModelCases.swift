@@ -71,6 +71,7 @@ extension BenchCase {
 /// One SD-1.5-size UNet with seeded random weights, built once for the UNet rows (building it
 /// is not timed) and released before the other rows so their peak memory does not include it.
 enum SharedUNet {
+    // Used only by the benchmark's thread, which sets up the rows one after another.
     nonisolated(unsafe) private static var model: UNet2DConditionModel?
 
     static func sd15() throws -> UNet2DConditionModel {

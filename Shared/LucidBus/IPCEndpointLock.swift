@@ -4,6 +4,7 @@
 // removed before binding.
 
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,11 +12,12 @@ import Darwin
 #endif
 
 /// The held lock on one ipc:// endpoint; released (and the files removed) by `release()`.
-final class IPCEndpointLock: @unchecked Sendable {
+final class IPCEndpointLock: Sendable {
     let endpoint: BusEndpoint
     private let socketPath: String
     private let lockPath: String
-    private var fd: Int32
+    /// The lock file's descriptor while the lock is held; -1 once released.
+    private let held: Mutex<Int32>
 
     /// Takes the endpoint or throws `BusError.endpointInUse`. Creates the socket file's directory
     /// owner-only (0700) when it is missing.
@@ -27,14 +29,13 @@ final class IPCEndpointLock: @unchecked Sendable {
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try BusEndpoint.ensurePrivateDirectory(directory)
         }
-        fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw BusError.invalidEndpoint(endpoint.description, reason: "cannot open lock file \(lockPath) (errno \(errno))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let owner = Self.readPid(fd).map { "process \($0)" } ?? "another process"
             close(fd)
-            fd = -1
             throw BusError.endpointInUse(endpoint.description, owner: owner)
         }
         // We hold the lock, so any existing socket file is stale unless a process that does not
@@ -42,7 +43,6 @@ final class IPCEndpointLock: @unchecked Sendable {
         if FileManager.default.fileExists(atPath: socketPath) {
             if Self.someoneListens(at: socketPath) {
                 close(fd)
-                fd = -1
                 throw BusError.endpointInUse(endpoint.description, owner: "a process without a LucidDrag lock file")
             }
             unlink(socketPath)
@@ -50,15 +50,19 @@ final class IPCEndpointLock: @unchecked Sendable {
         let pid = "\(getpid())\n"
         _ = ftruncate(fd, 0)
         _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+        held = Mutex(fd)
     }
 
     /// Releases the lock and removes the socket and lock files. Idempotent.
     func release() {
+        let fd = held.withLock { fd in
+            defer { fd = -1 }
+            return fd
+        }
         guard fd >= 0 else { return }
         unlink(socketPath)
         unlink(lockPath)
         close(fd)
-        fd = -1
     }
 
     deinit { release() }

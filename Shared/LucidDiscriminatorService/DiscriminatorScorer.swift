@@ -7,6 +7,9 @@ import LucidModels
 import LucidTensor
 
 /// A loaded discriminator, the identity of the weights it came from, and the thread it runs on.
+///
+/// Sendable because its fields never change and the model (a non-Sendable module) runs only on
+/// `queue`, one score at a time.
 public final class DiscriminatorScorer: @unchecked Sendable {
     /// The weights served, e.g. "demo-world@b4a0c66ecb571d55" (Health and every Score report it).
     public let identity: ModelIdentity
@@ -38,7 +41,7 @@ public final class DiscriminatorScorer: @unchecked Sendable {
     public func score(_ latents: Tensor, timesteps: [Float], gradient: Bool) async throws -> ScoreResult {
         try Task.checkCancellation()
         return try await withCheckedThrowingContinuation { continuation in
-            queue.async { [discriminator] in
+            queue.async { [self] in
                 continuation.resume(with: Result {
                     if gradient {
                         let score = try discriminator.score(latents, timesteps: timesteps)

@@ -8,12 +8,12 @@ public struct OptionOverride: Sendable, Codable, Equatable, CustomStringConverti
     public let value: Double
 
     /// The options a tuning run may set, and where they live.
-    static let settable: [String: WritableKeyPath<EditingOptions, Float>] = [
+    static let settable: [String: WritableKeyPath<EditingOptions, Float> & Sendable] = [
         "guidance_scale": \.guidanceScale, "edit_weight": \.editWeight, "content_weight": \.contentWeight,
         "inpaint_weight": \.inpaintWeight, "energy_scale": \.energyScale, "step_factor": \.stepFactor,
         "semantic_weight": \.semanticWeight, "quality_weight": \.qualityWeight, "sde_eta": \.sdeEta,
     ]
-    static let settableSteps: [String: WritableKeyPath<EditingOptions, Int>] = [
+    static let settableSteps: [String: WritableKeyPath<EditingOptions, Int> & Sendable] = [
         "guidance_steps": \.guidanceSteps, "dense_guidance_steps": \.denseGuidanceSteps,
         "memory_bank_from": \.memoryBankFrom, "blend_outside_from": \.blendOutsideFrom,
     ]

@@ -4,7 +4,7 @@ import LucidModels
 import LucidTensor
 
 /// What inversion yields for one image, prompt and schedule; shared by every intention.
-public struct Inversion: @unchecked Sendable {
+public struct Inversion: Sendable {
     /// z₀, the scaled latent of the working image.
     public let cleanLatent: Tensor
     /// z_t^ref by inference timestep.

@@ -8,7 +8,7 @@ import LucidModels
 import LucidTensor
 
 /// What to edit and how.
-public struct DragEditRequest {
+public struct DragEditRequest: Sendable {
     public var image: RasterImage
     /// The editable region, the image's size.
     public var mask: BinaryMask
@@ -54,7 +54,7 @@ public struct EditProgress {
 }
 
 /// The edit and how it went.
-public struct DragEditResult {
+public struct DragEditResult: Sendable {
     /// The edited image, the input's size.
     public let image: RasterImage
     /// z₀ of the edit.
@@ -69,7 +69,7 @@ public struct DragEditResult {
 }
 
 /// Edits images with one model; thread-safe, one edit per calling thread.
-public final class DragEditor: @unchecked Sendable {
+public final class DragEditor: Sendable {
     public let model: EditingModel
     public let cache: InversionCache
 

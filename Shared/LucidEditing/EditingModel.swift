@@ -5,6 +5,9 @@ import LucidModels
 import LucidTensor
 
 /// A loaded diffusers folder, ready to edit with.
+///
+/// Sendable because its modules are only read once loaded: a pass takes its per-call state (hooks,
+/// gradient tape) as arguments, never in the modules.
 public final class EditingModel: @unchecked Sendable {
     public let folder: DiffusersFolder
     public let tokenizer: CLIPTokenizer

@@ -32,6 +32,8 @@ public struct InversionKey: Hashable, Sendable {
 }
 
 /// A bounded, single-flight cache of inversions. Blocking: call it from compute threads.
+///
+/// Sendable because its mutable fields are read and written only while `condition` is locked.
 public final class InversionCache: @unchecked Sendable {
     /// The most bytes kept (the newest entry is kept even when it alone is larger).
     public let byteLimit: Int

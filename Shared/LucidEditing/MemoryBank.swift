@@ -4,6 +4,9 @@ import LucidModels
 import LucidTensor
 
 /// Decoder self-attention keys/values `[1, L, C]` by timestep and site.
+///
+/// Sendable because one inversion fills it, on one thread, before anything shares it (the inversion
+/// cache hands an inversion out only once it is complete); afterwards it is only read.
 public final class MemoryBank: @unchecked Sendable {
     private var entries: [Int: [DecoderSelfAttentionSite: (keys: Tensor, values: Tensor)]] = [:]
 

@@ -26,6 +26,9 @@ public protocol QualityGuide: Sendable {
 }
 
 /// The discriminator in this process.
+///
+/// Sendable because the discriminator's weights are only read once loaded: a forward or backward
+/// pass keeps its state in its own tensors and tape.
 public final class LocalQualityGuide: QualityGuide, @unchecked Sendable {
     public let discriminator: LatentDiscriminator
 

@@ -37,6 +37,8 @@ public struct SafetensorsEntry: Sendable, Equatable {
 
 /// A read-only, memory-mapped safetensors file. Opening validates the whole header (every range lies
 /// inside the data section and matches its shape); tensor data is read only when asked for.
+///
+/// Sendable because nothing in it changes after opening, and the mapping is read-only.
 public final class SafetensorsFile: WeightSource, @unchecked Sendable {
     /// The path the file was opened from (used in error messages).
     public let path: String

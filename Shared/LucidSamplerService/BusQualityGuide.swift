@@ -6,9 +6,10 @@ import LucidDiscriminatorService
 import LucidEditing
 import LucidProto
 import LucidTensor
+import Synchronization
 
 /// Asks the Discriminator service for log D and its gradient.
-public final class BusQualityGuide: QualityGuide, @unchecked Sendable {
+public final class BusQualityGuide: QualityGuide, Sendable {
     private let client: RPCClient
     private let deadline: Duration
     private let traceID: String?
@@ -26,17 +27,18 @@ public final class BusQualityGuide: QualityGuide, @unchecked Sendable {
         request.latent = Lucid_V1_Tensor(latent)
         request.timesteps = [Int32(timestep)]
         request.wantGradient = true
-        let answer = Answer()
+        let answer = Mutex<Result<Lucid_V1_ScoreResponse, Error>?>(nil)
         let semaphore = DispatchSemaphore(value: 0)
         Task { [client, deadline, traceID] in
-            answer.result = await Result {
+            let result = await Result {
                 try await client.call(service: "lucid.v1.Discriminator", method: "Score", request,
                                       returning: Lucid_V1_ScoreResponse.self, deadline: deadline, traceID: traceID)
             }
+            answer.withLock { $0 = result }
             semaphore.signal()
         }
         semaphore.wait()
-        let response = try answer.result!.get()
+        let response = try answer.withLock { $0! }.get()
         guard let logit = response.logits.first else {
             throw RPCError(code: .internal, message: "the discriminator answered no logit")
         }
@@ -45,11 +47,6 @@ public final class BusQualityGuide: QualityGuide, @unchecked Sendable {
             throw RPCError(code: .internal, message: "the discriminator's gradient is \(gradient.shape), the latent \(latent.shape)")
         }
         return QualityScore(logit: logit, gradient: gradient)
-    }
-
-    /// The call's outcome, handed from the async task to the sampling thread.
-    private final class Answer: @unchecked Sendable {
-        var result: Result<Lucid_V1_ScoreResponse, Error>?
     }
 }
 

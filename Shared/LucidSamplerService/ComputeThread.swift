@@ -1,17 +1,17 @@
 /// Runs the sampler's blocking compute on a thread of its own, so that the cooperative pool (as
 /// many threads as cores) stays free for the bus, Health and progress messages.
 import Foundation
+import Synchronization
 
 /// A flag the compute thread polls to stop early.
-public final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var raised = false
+public final class CancellationFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
 
     public init() {}
 
-    public var isRaised: Bool { lock.withLock { raised } }
+    public var isRaised: Bool { raised.load(ordering: .acquiring) }
 
-    public func raise() { lock.withLock { raised = true } }
+    public func raise() { raised.store(true, ordering: .releasing) }
 }
 
 enum ComputeThread {

@@ -15,7 +15,7 @@ public enum QualitySource: Sendable {
 }
 
 /// The sampler's loaded state, shared by its Edit calls.
-public final class SamplerEngine: @unchecked Sendable {
+public final class SamplerEngine: Sendable {
     public let editor: DragEditor
     public let quality: QualitySource
     let localGuide: LocalQualityGuide?

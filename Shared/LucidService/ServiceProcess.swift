@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import LucidBus
+import ServiceLifecycle
 
 /// Runs the services of one process and exits: 0 after a shutdown signal, 1 when a service could
 /// not start or failed. (ArgumentParser exits 64 for a bad flag or environment value.)
@@ -52,8 +53,8 @@ public enum ServiceProcess {
         }
     }
 
-    /// Sets up logging and signals, builds the services with `make`, runs them until a shutdown
-    /// signal, and exits the process.
+    /// Sets up logging and signals, builds the services with `make`, runs them in a `ServiceGroup`
+    /// until a shutdown signal, and exits the process.
     public static func run(
         label: String, configuration: ServiceConfiguration,
         make: (Logger) throws -> [any LucidService]
@@ -61,7 +62,7 @@ public enum ServiceProcess {
         ServiceLogging.bootstrap(level: configuration.logLevel)
         let logger = ServiceLogging.logger(label, workerID: configuration.workerID)
         if let keys = configuration.curveClient { ZMQContext.shared.curveClient = keys }
-        let signals = ShutdownSignalWatcher()
+        let signals = await ShutdownSignals()
         let services: [any LucidService]
         do {
             services = try make(logger)
@@ -74,8 +75,15 @@ public enum ServiceProcess {
             "curve": "\(configuration.curveServer != nil ? "server" : configuration.curveClient != nil ? "client" : "off")",
             "services": "\(services.map(\.name).joined(separator: ","))",
         ])
+        let group = ServiceGroup(lucidServices: services, logger: logger)
+        let watcher = Task {
+            guard let signal = await signals.first() else { return }
+            logger.info("received \(signal), shutting down")
+            await group.triggerGracefulShutdown()
+        }
         do {
-            try await ServiceRunner(services: services, logger: logger).run(until: signals)
+            try await group.run()
+            watcher.cancel()
             logger.info("stopped")
             exit(0)
         } catch {

@@ -75,7 +75,7 @@ struct AttentionGeometry {
             return
         }
         Engine.withSingleThreadedBLAS {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            concurrentPerform(iterations: workers) { worker in
                 var item = worker
                 while item < batch * heads {
                     body(worker, item / heads, item % heads)

@@ -3,21 +3,23 @@ import CLucidKernels
 import COpenBLAS
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Settings shared by every tensor operation.
 public enum Engine {
-    nonisolated(unsafe) private static var threadCount: Int = {
+    private static let threadCount = Atomic<Int>({
         if let s = ProcessInfo.processInfo.environment["LUCID_THREADS"], let n = Int(s), n > 0 { return n }
         return ProcessInfo.processInfo.activeProcessorCount
-    }()
+    }())
 
     /// Number of threads the engine uses: for OpenBLAS and for its own parallel loops.
     /// Defaults to `LUCID_THREADS` or the number of active processors.
     public static var threads: Int {
-        get { threadCount }
+        get { threadCount.load(ordering: .relaxed) }
         set {
-            threadCount = Swift.max(1, newValue)
-            openblas_set_num_threads(Int32(threadCount))
+            let count = Swift.max(1, newValue)
+            threadCount.store(count, ordering: .relaxed)
+            openblas_set_num_threads(Int32(count))
         }
     }
 
@@ -26,7 +28,7 @@ public enum Engine {
     static func withSingleThreadedBLAS(_ body: () -> Void) {
         openblas_set_num_threads(1)
         body()
-        openblas_set_num_threads(Int32(threadCount))
+        openblas_set_num_threads(Int32(threads))
     }
 
     /// Hands memory freed by dropped tensors back to the operating system (e.g. after releasing a
@@ -52,11 +54,27 @@ func parallelRanges(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> 
         return
     }
     let parts = Swift.min(threads, count)
-    withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let lo = count * part / parts
-            let hi = count * (part + 1) / parts
-            if lo < hi { body(lo..<hi) }
-        }
+    concurrentPerform(iterations: parts) { part in
+        let lo = count * part / parts
+        let hi = count * (part + 1) / parts
+        if lo < hi { body(lo..<hi) }
     }
+}
+
+/// Runs `body(0)`, …, `body(iterations - 1)` on Dispatch's worker threads and returns when all have
+/// finished.
+///
+/// The kernels' loop bodies capture raw pointers and write disjoint parts of one buffer, which
+/// Swift's checker cannot prove race-free, so `body` is not `@Sendable`: each caller owns that
+/// promise. `body` never outlives this call.
+func concurrentPerform(iterations: Int, _ body: (Int) -> Void) {
+    withoutActuallyEscaping(body) { body in
+        let kernel = DisjointWritesKernel(body: body)
+        DispatchQueue.concurrentPerform(iterations: iterations) { kernel.body($0) }
+    }
+}
+
+/// A data-parallel loop body whose iterations touch disjoint memory (see `concurrentPerform`).
+private struct DisjointWritesKernel: @unchecked Sendable {
+    let body: (Int) -> Void
 }

@@ -11,6 +11,7 @@ extension Engine {
     /// e.g. Winograd convolutions, which count the direct method's operations).
     static func countFlops(_ flops: Int) { flopLock.withLock { flopCount += flops } }
 
+    // Read and written only while `flopLock` is held.
     nonisolated(unsafe) fileprivate static var flopCount = 0
     fileprivate static let flopLock = NSLock()
 }

@@ -18,6 +18,8 @@ struct TapeLink {
 ///     let x = tape.watch(latent)
 ///     let energy = try model(x).sum()
 ///     let g = try tape.gradient(of: energy, wrt: x)
+///
+/// Sendable because its one mutable field, the node list, is read and written only under `lock`.
 public final class GradientTape: @unchecked Sendable {
     /// Maps the output gradient of a node to the gradients of its inputs (nil: no gradient).
     typealias Backward = (Tensor) throws -> [Tensor?]
@@ -36,7 +38,7 @@ public final class GradientTape: @unchecked Sendable {
     public init() {}
 
     /// Number of recorded nodes (watched tensors included).
-    public var nodeCount: Int { nodes.count }
+    public var nodeCount: Int { lock.withLock { nodes.count } }
 
     /// `x` as a tensor the tape follows: gradients can be taken with respect to it.
     public func watch(_ x: Tensor) -> Tensor {

@@ -3,6 +3,7 @@
 import Foundation
 
 enum Scratch {
+    // `buffer` and `capacity` are read and written only while `lock` is held.
     nonisolated(unsafe) private static var buffer: UnsafeMutablePointer<Float>?
     nonisolated(unsafe) private static var capacity = 0
     private static let lock = NSLock()

@@ -6,6 +6,9 @@
 /// applied to it are recorded; a tensor without such a link records nothing.
 
 /// A dense Float32 tensor in contiguous row-major order.
+///
+/// Sendable for the reason `Array` is: the shared storage is only read, and every write goes to a
+/// uniquely referenced copy first (copy on write); a tape link only appends to its lock-guarded tape.
 public struct Tensor: @unchecked Sendable {
     /// Dimensions, outermost first.
     public private(set) var shape: [Int]

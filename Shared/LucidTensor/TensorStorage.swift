@@ -2,6 +2,9 @@
 /// tensor that views it goes away.
 
 /// An aligned, fixed-size Float32 buffer shared by the tensors that view it.
+///
+/// Sendable because its fields never change and its floats are written only by a `Tensor` that holds
+/// the sole reference (copy on write), so a buffer reachable from two threads is only read.
 public final class TensorStorage: @unchecked Sendable {
     /// Number of floats in the buffer.
     public let count: Int

@@ -114,7 +114,7 @@ func winogradConvolve(
             // spinning while the transforms run.
             let workers = Swift.min(Engine.threads, 16)
             Engine.withSingleThreadedBLAS {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                concurrentPerform(iterations: workers) { worker in
                     for xi in stride(from: worker, to: 16, by: workers) {
                         sgemm(m: cout, n: tiles, k: cin, a: u + xi * cout * cin, lda: cin,
                               b: v + xi * cin * tiles, ldb: tiles, c: m + xi * cout * tiles, ldc: tiles,

@@ -3,6 +3,7 @@ import Foundation
 import LucidProto
 import LucidReasoning
 
+/// Sendable because `count` is touched only under `lock`.
 final class CountingReasoner: ReasonerBackend, @unchecked Sendable {
     private let builtin = BuiltinBackend()
     private let delay: Duration

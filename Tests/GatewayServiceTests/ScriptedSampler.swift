@@ -6,6 +6,7 @@ import LucidBus
 import LucidImage
 import LucidProto
 
+/// Sendable because `recorded` is touched only under `lock`.
 final class ScriptedSampler: @unchecked Sendable {
     /// One Edit call as the sampler saw it.
     struct Call: Sendable {

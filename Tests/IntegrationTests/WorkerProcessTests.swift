@@ -7,9 +7,10 @@ import SwiftProtobuf
 import LucidTestSupport
 import XCTest
 
-final class WorkerProcessTests: XCTestCase {
-    private let service = "lucid.test.Echo"
+/// The service lucid-bus-testworker serves.
+private let service = "lucid.test.Echo"
 
+final class WorkerProcessTests: XCTestCase {
     private func sleepRequest(_ milliseconds: Int64) -> Google_Protobuf_Duration {
         Google_Protobuf_Duration(seconds: milliseconds / 1000, nanos: Int32(milliseconds % 1000) * 1_000_000)
     }
@@ -28,7 +29,7 @@ final class WorkerProcessTests: XCTestCase {
             for _ in 0..<4 {
                 calls.addTask {
                     let reply: Google_Protobuf_StringValue = try await client.call(
-                        service: self.service, method: "Sleep", request, deadline: .seconds(20))
+                        service: service, method: "Sleep", request, deadline: .seconds(20))
                     return reply.value
                 }
             }

@@ -73,7 +73,7 @@ func rpcError(_ body: () async throws -> Void, file: StaticString = #filePath, l
 
 /// A raw DEALER for speaking MDP by hand. Receives run on a helper thread, never on the
 /// cooperative pool.
-final class RawPeer: @unchecked Sendable {
+final class RawPeer: Sendable {
     let socket: ZMQSocket
 
     init(_ endpoint: BusEndpoint) throws {

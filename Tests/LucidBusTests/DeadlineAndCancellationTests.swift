@@ -162,8 +162,9 @@ final class DeadlineAndCancellationTests: XCTestCase {
     }
 
     func testCancellingTheCallingTaskCancelsTheCallAndTheHandler() async throws {
+        let client: RPCClient = self.client
         let call = Task {
-            let _: Lucid_V1_Status = try await self.client.call(
+            let _: Lucid_V1_Status = try await client.call(
                 service: echoService, method: "Long", status(""), deadline: .seconds(60))
         }
         try await waitFor { await self.outcomes.started == 1 }
@@ -215,8 +216,9 @@ final class DeadlineAndCancellationTests: XCTestCase {
             try naive.send(MajordomoProtocol.workerReply(final: true, clientAddress: client, body: [try reply.serializedData()]))
         }
 
+        let client: RPCClient = self.client
         let first = Task {
-            let _: Lucid_V1_Status = try await self.client.call(
+            let _: Lucid_V1_Status = try await client.call(
                 service: "lucid.test.Naive", method: "Echo", status("first"), deadline: .seconds(30))
         }
         let (address, original) = try await nextRequest()

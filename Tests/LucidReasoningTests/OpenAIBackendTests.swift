@@ -9,7 +9,8 @@ import LucidTestSupport
 import XCTest
 
 final class OpenAIBackendTests: XCTestCase {
-    private static var server: FixtureServer!
+    // Written by the class-level setUp/tearDown, which XCTest runs before and after the tests, in sequence.
+    nonisolated(unsafe) private static var server: FixtureServer!
 
     override class func setUp() {
         super.setUp()

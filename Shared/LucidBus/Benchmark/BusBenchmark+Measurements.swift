@@ -132,8 +132,7 @@ extension BusBenchmark {
     static func measureThroughput(_ transport: BusEndpoint.Transport, workers count: Int, work: Duration,
                                   _ options: Options, logger: Logger) async throws -> Double {
         let (broker, workers, client) = try await rpcStack(transport, workers: count, work: work, logger: logger)
-        var request = Lucid_V1_Tensor()
-        request.data = payload(options)
+        let request = Lucid_V1_Tensor.with { $0.data = payload(options) }
         let perTask = max(1, options.throughputRequests / options.inFlight)
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -3,7 +3,9 @@
 import Foundation
 
 /// The broker's services as last counted (at most one heartbeat interval old).
-public final class BrokerCensus: @unchecked Sendable {  // every stored property is guarded by `lock`
+///
+/// Sendable because every stored property is read and written only under `lock`.
+public final class BrokerCensus: @unchecked Sendable {
     /// One service: its live workers, how many of them are idle, and the requests waiting for one.
     public struct Service: Sendable, Equatable {
         public var workers: Int

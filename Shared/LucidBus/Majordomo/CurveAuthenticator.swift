@@ -7,7 +7,7 @@ import Logging
 
 /// Answers ZAP requests on `inproc://zeromq.zap.01` of one context, on its own thread: 200 for a
 /// CURVE client whose public key is allowed, 400 otherwise (libzmq then closes the connection).
-final class CurveAuthenticator: @unchecked Sendable {  // its state lives on its loop's thread
+final class CurveAuthenticator: Sendable {  // its state lives on its loop's thread
     static let endpoint = BusEndpoint.inproc(named: "zeromq.zap.01")
 
     private let loop: SocketLoop
@@ -83,7 +83,7 @@ private final class ZAPHandler: SocketLoopHandler {
         let encoded = key.withUnsafeBytes { bytes in
             zmq_z85_encode(&text, bytes.bindMemory(to: UInt8.self).baseAddress, 32)
         }
-        return encoded == nil ? nil : String(cString: text)
+        return encoded == nil ? nil : text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     func tick(now: ContinuousClock.Instant) -> ContinuousClock.Instant { now + .seconds(3600) }

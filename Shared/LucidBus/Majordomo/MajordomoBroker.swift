@@ -44,7 +44,7 @@ import Logging
 ///
 /// Broker errors reach clients as MDP FINAL messages whose one body frame is a
 /// lucid.v1.ReplyEnvelope with the status and the request id of the failed request.
-public final class MajordomoBroker: @unchecked Sendable {
+public final class MajordomoBroker: Sendable {
     /// Broker settings.
     public struct Configuration: Sendable {
         /// Heartbeat interval and liveness; workers must use the same.

@@ -18,6 +18,8 @@ public struct MajordomoReply: Sendable {
 /// An MDP/0.2 client: one DEALER connected to a broker, owned by its own thread.
 ///
 /// `onReply` runs on the client's socket thread and must return quickly.
+///
+/// Sendable because its engine, the one non-Sendable field, is used only on the loop's thread.
 public final class MajordomoClient: @unchecked Sendable {
     private let loop: SocketLoop
     private let engine: ClientEngine

@@ -23,6 +23,9 @@ public struct MajordomoRequest: Sendable {
 }
 
 /// Hands replies to the worker thread that owns the socket.
+///
+/// Sendable because both references are set once, before the worker thread starts, and the engine is
+/// used only on the loop's thread (through `post`).
 final class WorkerReplier: @unchecked Sendable {
     weak var loop: SocketLoop?
     weak var engine: WorkerEngine?
@@ -42,6 +45,8 @@ final class WorkerReplier: @unchecked Sendable {
 ///
 /// When the broker is silent for `heartbeat.expiry`, or sends DISCONNECT, the worker closes its
 /// socket and registers again on a new one after `reconnectDelay`.
+///
+/// Sendable because its engine, the one non-Sendable field, is used only on the loop's thread.
 public final class MajordomoWorker: @unchecked Sendable {
     /// Worker settings.
     public struct Configuration: Sendable {

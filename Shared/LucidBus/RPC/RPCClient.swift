@@ -25,6 +25,8 @@ public enum RPCEvent<Progress: SwiftProtobuf.Message, Result: SwiftProtobuf.Mess
 /// calling task is cancelled. On deadline or cancellation the client stops waiting at once and
 /// sends a cancel envelope, so the broker drops the queued request or tells the worker, and any
 /// late reply is discarded.
+///
+/// Sendable because its mutable fields (pending calls, the MDP client) are touched only under `lock`.
 public final class RPCClient: @unchecked Sendable {
     /// What the socket thread delivers to a call.
     enum RawEvent: Sendable {
@@ -216,6 +218,9 @@ public final class RPCClient: @unchecked Sendable {
 }
 
 /// A weak reference, so that the socket thread's callback does not keep its owner alive.
+///
+/// Sendable because `value` is set once, before the box is shared, and weak loads are atomic; the
+/// referent's own thread-safety is the reader's business.
 final class WeakBox<Value: AnyObject>: @unchecked Sendable {
     weak var value: Value?
 }

@@ -7,6 +7,9 @@ import SwiftProtobuf
 
 /// The call a handler is serving: metadata from the request envelope, a logger that carries the
 /// request and trace ids, and ``sendProgress(_:)`` for PARTIAL replies.
+///
+/// Sendable because its mutable fields are touched only under `lock`, and the request it answers hands
+/// its replies to the worker's socket thread.
 public final class RPCContext: @unchecked Sendable {
     /// The Majordomo service name, e.g. "lucid.v1.Sampler".
     public let service: String

@@ -29,6 +29,8 @@ import SwiftProtobuf
 /// - One more socket is registered as the service's control worker, "<service>/control", which
 ///   serves only Health: the broker routes Health there when every other socket of the service is
 ///   busy, so a worker in the middle of a long request still answers Health (see ``ControlService``).
+///
+/// Sendable because its mutable fields (handlers, running calls, workers) are touched only under `lock`.
 public final class ServiceWorker: @unchecked Sendable {
     /// Worker settings.
     public struct Configuration: Sendable {

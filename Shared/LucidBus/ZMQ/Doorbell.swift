@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// A non-blocking pipe: `ring()` from any thread makes `readFD` readable until `drain()`.
-final class Doorbell: @unchecked Sendable {
+final class Doorbell: Sendable {
     let readFD: Int32
     private let writeFD: Int32
 

@@ -18,6 +18,9 @@ protocol SocketLoopHandler: AnyObject {
 }
 
 /// A thread owning sockets, with a thread-safe `post` to run closures on it.
+///
+/// Sendable because its mutable fields are guarded by `lock`, and the handler and the posted
+/// closures (which may capture thread-confined state such as the handler) run only on its thread.
 final class SocketLoop: @unchecked Sendable {
     private let name: String
     private let doorbell: Doorbell
@@ -37,7 +40,8 @@ final class SocketLoop: @unchecked Sendable {
 
     /// Starts the thread; it keeps `handler` alive until it exits.
     func start(handler: SocketLoopHandler) {
-        let thread = Thread { [self] in self.run(handler) }
+        let owned = LoopThreadOwned(handler: handler)
+        let thread = Thread { [self] in self.run(owned.handler) }
         thread.name = name
         thread.stackSize = 1 << 20
         self.thread = thread
@@ -155,4 +159,9 @@ extension Duration {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
+}
+
+/// A handler on its way to the loop thread, which alone calls it from then on.
+private struct LoopThreadOwned: @unchecked Sendable {
+    let handler: SocketLoopHandler
 }

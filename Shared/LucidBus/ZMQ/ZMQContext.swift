@@ -5,6 +5,8 @@ import Foundation
 
 /// A libzmq context. Sockets that talk over `inproc://` must come from the same context, so the
 /// process normally uses ``shared``. Thread-safe (libzmq contexts are).
+///
+/// Sendable because libzmq contexts are thread-safe and the client keys are touched only under `lock`.
 public final class ZMQContext: @unchecked Sendable {
     /// The process-wide context every LucidDrag component uses unless told otherwise.
     public static let shared: ZMQContext = {

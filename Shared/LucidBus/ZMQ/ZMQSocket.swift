@@ -9,6 +9,8 @@ public typealias Frames = [Data]
 
 /// A libzmq socket. Not thread-safe: use it from one thread only (ownership may move between
 /// threads with a happens-before edge, as when a ``SocketLoop`` takes it over).
+///
+/// Sendable only so that ownership can move: a socket is used by one thread at a time (above).
 public final class ZMQSocket: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     /// The socket type it was opened with.
@@ -76,7 +78,7 @@ public final class ZMQSocket: @unchecked Sendable {
         guard zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size) == 0 else {
             throw ZMQError.last("zmq_getsockopt(ZMQ_LAST_ENDPOINT)")
         }
-        return String(cString: buffer)
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// Sets an integer socket option.
