@@ -125,3 +125,13 @@ void lucid_fill_normal(float *p, long n, unsigned long long seed, float mean, fl
 }
 
 void lucid_release_free_memory(void) { malloc_trim(0); }
+
+int lucid_cpu_vector_width(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) return 512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 256;
+#endif
+    return 0;
+}

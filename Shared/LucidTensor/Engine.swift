@@ -17,6 +17,7 @@ public enum Engine {
     public static var threads: Int {
         get { threadCount.load(ordering: .relaxed) }
         set {
+            _ = BLASKernels.selection
             let count = Swift.max(1, newValue)
             threadCount.store(count, ordering: .relaxed)
             openblas_set_num_threads(Int32(count))
@@ -37,10 +38,11 @@ public enum Engine {
         lucid_release_free_memory()
     }
 
-    /// The OpenBLAS kernel family in use (e.g. "Haswell", "Cooperlake"; `OPENBLAS_CORETYPE`).
+    /// The OpenBLAS kernel family in use (e.g. "Haswell", "SkylakeX"; `OPENBLAS_CORETYPE` sets it),
+    /// with the one OpenBLAS detected when LucidDrag replaced it: "SkylakeX (detected Prescott)".
     public static var blasCore: String {
-        guard let name = openblas_get_corename() else { return "unknown" }
-        return String(cString: name)
+        let selection = BLASKernels.selection
+        return selection.used == selection.detected ? selection.used : "\(selection.used) (detected \(selection.detected))"
     }
 }
 

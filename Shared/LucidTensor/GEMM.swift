@@ -30,6 +30,7 @@ func sgemm(
         return
     }
     if counted { Engine.countFlops(2 * m * n * k) }
+    _ = BLASKernels.selection
     cblas_sgemm(
         CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))

@@ -22,9 +22,9 @@ final class OpForwardTests: XCTestCase {
     }
 
     func testWinogradConvolutionAndItsInputGradientMatchDirectLoops() throws {
-        // 32 channels and ≥ 1024 pixels take the Winograd path; odd sizes leave partial tiles.
-        let x = randomTensor([1, 32, 31, 35], seed: 40), w = randomTensor([33, 32, 3, 3], seed: 41, std: 0.2)
-        let b = randomTensor([33], seed: 42)
+        // 128 channels and ≥ 1024 pixels take the Winograd path; odd sizes leave partial tiles.
+        let x = randomTensor([1, 128, 31, 35], seed: 40), w = randomTensor([129, 128, 3, 3], seed: 41, std: 0.1)
+        let b = randomTensor([129], seed: 42)
         let y = try conv2d(x, weight: w, bias: b, padding: Padding2D(1))
         assertClose(y, Reference.conv2d(x, w, b, stride: 1, padding: Padding2D(1)), tolerance: 2e-6)
         // ∂Σ(y⊙r)/∂x is the convolution of r with the flipped, channel-swapped kernel.
@@ -34,10 +34,10 @@ final class OpForwardTests: XCTestCase {
         let gx = try tape.gradient(of: (conv2d(watched, weight: w, padding: Padding2D(1)) * r).sum(), wrt: watched)
         let ws = w.scalars
         var flipped = [Float](repeating: 0, count: ws.count)
-        for o in 0..<33 { for c in 0..<32 { for i in 0..<3 { for j in 0..<3 {
-            flipped[((c * 33 + o) * 3 + 2 - i) * 3 + 2 - j] = ws[((o * 32 + c) * 3 + i) * 3 + j]
+        for o in 0..<129 { for c in 0..<128 { for i in 0..<3 { for j in 0..<3 {
+            flipped[((c * 129 + o) * 3 + 2 - i) * 3 + 2 - j] = ws[((o * 128 + c) * 3 + i) * 3 + j]
         } } } }
-        let wt = try Tensor(shape: [32, 33, 3, 3], values: flipped)
+        let wt = try Tensor(shape: [128, 129, 3, 3], values: flipped)
         assertClose(gx, Reference.conv2d(r, wt, nil, stride: 1, padding: Padding2D(1)), tolerance: 2e-6)
     }
 

@@ -25,4 +25,8 @@ void lucid_fill_normal(float *p, long n, unsigned long long seed, float mean, fl
 /// Returns freed heap memory to the operating system (glibc malloc_trim).
 void lucid_release_free_memory(void);
 
+/// The widest vector instructions this CPU and its operating system support for float math:
+/// 512 (AVX-512 F, BW, DQ and VL), 256 (AVX2 with FMA), or 0 (neither, or not x86-64).
+int lucid_cpu_vector_width(void);
+
 #endif

@@ -1,0 +1,45 @@
+// OpenBLAS's kernel family: a CPU that OpenBLAS does not recognise gets the widest kernels it can run,
+// not the SSE3 fallback; a family that already uses the CPU's width is kept.
+import CLucidKernels
+import Foundation
+@testable import LucidTensor
+import XCTest
+
+final class BLASKernelsTests: XCTestCase {
+    func testAFallbackFamilyIsReplacedByTheWidestTheCPUCanRun() {
+        XCTAssertEqual(BLASKernels.better(than: "Prescott", vectorWidth: 512), "SkylakeX")
+        XCTAssertEqual(BLASKernels.better(than: "Haswell", vectorWidth: 512), "SkylakeX")
+        XCTAssertEqual(BLASKernels.better(than: "Prescott", vectorWidth: 256), "Haswell")
+        XCTAssertEqual(BLASKernels.better(than: "Sandybridge", vectorWidth: 256), "Haswell")
+    }
+
+    func testAFamilyThatAlreadyUsesTheCPUsWidthIsKept() {
+        XCTAssertNil(BLASKernels.better(than: "Cooperlake", vectorWidth: 512))
+        XCTAssertNil(BLASKernels.better(than: "SkylakeX", vectorWidth: 512))
+        XCTAssertNil(BLASKernels.better(than: "Zen", vectorWidth: 256))
+        XCTAssertNil(BLASKernels.better(than: "Haswell", vectorWidth: 256))
+        XCTAssertNil(BLASKernels.better(than: "Prescott", vectorWidth: 0))
+    }
+
+    func testThisProcessUsesKernelsAsWideAsTheCPU() throws {
+        try XCTSkipIf(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil, "OPENBLAS_CORETYPE chooses")
+        let used = BLASKernels.selection.used
+        switch lucid_cpu_vector_width() {
+        case 512: XCTAssertTrue(BLASKernels.avx512Families.contains(used), "\(Engine.blasCore)")
+        case 256: XCTAssertTrue(BLASKernels.avx2Families.contains(used), "\(Engine.blasCore)")
+        default: break
+        }
+        // Products still agree with a plain loop after the switch.
+        let (m, k, n) = (37, 29, 23)
+        let a = try Tensor(shape: [m, k], values: (0..<m * k).map { Float($0 % 13) * 0.25 - 1 })
+        let b = try Tensor(shape: [k, n], values: (0..<k * n).map { Float($0 % 7) * 0.5 - 2 })
+        let product = try matmul(a, b).scalars
+        let (x, y) = (a.scalars, b.scalars)
+        for i in 0..<m {
+            for j in 0..<n {
+                let expected = (0..<k).reduce(Float(0)) { $0 + x[i * k + $1] * y[$1 * n + j] }
+                XCTAssertEqual(product[i * n + j], expected, accuracy: 1e-4)
+            }
+        }
+    }
+}
