@@ -108,6 +108,13 @@ final class BuiltinBackendTests: XCTestCase {
         let stretch = try XCTUnwrap(withCaption.intentions.first { $0.kind == .stretchHorizontal })
         XCTAssertEqual(stretch.targetPrompt, "a small red ellipse and a blue star on a light gray background",
                        "a stretched circle is an ellipse")
+        let square = SyntheticScene(shapes: [(.square, SyntheticScene.red, 64, 64, 14)])
+        let squareCaption = "a medium red square on a light gray background"
+        for (pull, kind) in [(drag(77, 64, 87, 64), Lucid_V1_IntentionKind.stretchHorizontal), (drag(64, 77, 64, 87), .stretchVertical)] {
+            let answer = backend.answer(try square.input([pull], caption: squareCaption))
+            let stretched = try XCTUnwrap(answer.intentions.first { $0.kind == kind })
+            XCTAssertEqual(stretched.targetPrompt, squareCaption, "\(kind): no caption names a stretched square")
+        }
 
         let bare = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)]))
         XCTAssertEqual(bare.intentions[0].sourcePrompt, "a small red circle")

@@ -55,7 +55,7 @@ public struct PromptWriter: Sendable {
         case .enlarge, .shrink:
             let size = resizedWord(kind: kind, object: object, scale: fit?.parameter)
             return size == object.size ? nil : withArticle("\(size) \(object.noun)")
-        case .stretchHorizontal, .stretchVertical where object.shape == .circle:
+        case .stretchHorizontal where object.shape == .circle, .stretchVertical where object.shape == .circle:
             return withArticle("\(object.size) \(object.colour) \(ShapeName.ellipse.rawValue)")
         default: return nil
         }
