@@ -46,7 +46,9 @@ THE SPEC (the Swift implementation follows the same text; option names are Sampl
   else z = sqrt(ᾱ_prev)·x0 + sqrt(1−ᾱ_prev)·ε_cfg (the direction term uses the unguided ε_cfg).
 - Time travel (if time_travel, at each step i in time_travel_steps): after the step, time_travel_repeats
   times: ξ' = next noise; z = sqrt(ᾱ_t/ᾱ_prev)·z + sqrt(1−ᾱ_t/ᾱ_prev)·ξ'; redo step i from z.
-- Decode: image = clamp(vae.decode(z / scaling_factor).sample, −1, 1).
+- Decode: image = clamp(vae.decode(z / scaling_factor).sample, −1, 1); with keep_outside, image =
+  w·image + (1 − w)·input, w = 1 on the pixels of M_lat's cells (nearest upsampling), falling linearly to
+  0 at outside_feather + 1 pixels (chessboard distance) from them.
 - Noise: ``noise_source(shape)`` is called exactly in the order above (SDE ξ at each SDE update,
   time-travel ξ' before each redo).
 """
@@ -76,7 +78,7 @@ DEFAULTS = dict(
     energy_scale=2000.0, semantic_weight=1.5, quality_weight=1e-3, guidance_steps=30,
     memory_bank_from=5, step_factor=0.04, dense_guidance_steps=10, sde_eta=0.4, sde_from=11,
     sde_to=19, time_travel=False, time_travel_steps=[22, 24, 26, 28], time_travel_repeats=3,
-    window=3, feature_blocks=[1, 2], feature_stride=4,
+    window=3, feature_blocks=[1, 2], feature_stride=4, keep_outside=True, outside_feather=3,
 )
 
 
@@ -397,6 +399,17 @@ def guided_step(models, i, t, z, schedule, ctx, bank, ref_feats_of, geo, opts, n
 
 # ----------------------------------------------------------------------------------------------- edit
 
+def keep_outside(edited: torch.Tensor, image: torch.Tensor, m_lat: torch.Tensor, feather: int) -> torch.Tensor:
+    """``edited`` on M_lat's cells, ``image`` beyond outside_feather pixels from them, a linear ramp between.
+
+    A pixel at chessboard distance k from the cells lies in the (2d+1)-dilations for d >= k, so the mean of
+    the dilations d = 0 … feather is 1 − k/(feather + 1), clamped at 0.
+    """
+    cells = F.interpolate(m_lat, size=tuple(edited.shape[-2:]), mode="nearest")
+    w = sum(F.max_pool2d(cells, 2 * d + 1, stride=1, padding=d) for d in range(feather + 1)) / (feather + 1)
+    return w * edited + (1 - w) * image
+
+
 def edit(model_dir, image: torch.Tensor, mask: np.ndarray, pairs, source_prompt: str, target_prompt: str,
          options: dict | None = None, noise_source=None) -> dict:
     """One drag edit. image [1, 3, H, W] in [-1, 1]; mask bool [H, W] (True = editable);
@@ -473,6 +486,8 @@ def edit(model_dir, image: torch.Tensor, mask: np.ndarray, pairs, source_prompt:
     clock = time.perf_counter()
     with torch.no_grad():
         out = models.vae.decode(z / models.vae.config.scaling_factor).sample.clamp(-1, 1)
+        if opts["keep_outside"]:
+            out = keep_outside(out, image, m_lat, int(opts["outside_feather"]))
     seconds["decode"] = time.perf_counter() - clock
 
     return dict(final_latent=z, image=out, seconds=seconds, z0=z0, inverted=inverted, start=start,

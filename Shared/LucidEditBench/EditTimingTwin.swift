@@ -94,7 +94,8 @@ public struct EditTimingTwin {
             "guidance_steps": o.guidanceSteps, "dense_guidance_steps": o.denseGuidanceSteps, "memory_bank_from": o.memoryBankFrom,
             "sde_eta": o.sdeEta, "sde_from": o.sdeSteps.lowerBound, "sde_to": o.sdeSteps.upperBound, "time_travel": o.timeTravel,
             "time_travel_steps": o.timeTravelSteps, "time_travel_repeats": o.timeTravelRepeats, "window": o.window,
-            "feature_blocks": o.featureBlocks, "feature_stride": o.featureStride,
+            "feature_blocks": o.featureBlocks, "feature_stride": o.featureStride, "keep_outside": o.keepOutside,
+            "outside_feather": o.outsideFeather,
         ]
     }
 }

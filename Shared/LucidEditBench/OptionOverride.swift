@@ -16,6 +16,11 @@ public struct OptionOverride: Sendable, Codable, Equatable, CustomStringConverti
     static let settableSteps: [String: WritableKeyPath<EditingOptions, Int> & Sendable] = [
         "guidance_steps": \.guidanceSteps, "dense_guidance_steps": \.denseGuidanceSteps,
         "memory_bank_from": \.memoryBankFrom, "blend_outside_from": \.blendOutsideFrom,
+        "outside_feather": \.outsideFeather,
+    ]
+    /// Switches: 0 is off, anything else on.
+    static let settableFlags: [String: WritableKeyPath<EditingOptions, Bool> & Sendable] = [
+        "keep_outside": \.keepOutside,
     ]
 
     /// Parses `NAME=VALUE`; throws naming the settable options when the name is unknown.
@@ -24,8 +29,9 @@ public struct OptionOverride: Sendable, Codable, Equatable, CustomStringConverti
         guard parts.count == 2, let value = Double(parts[1]), value.isFinite else {
             throw EditBenchError.invalid("--set takes NAME=NUMBER, got \(text)")
         }
-        guard Self.settable[parts[0]] != nil || Self.settableSteps[parts[0]] != nil else {
-            let names = (Array(Self.settable.keys) + Array(Self.settableSteps.keys)).sorted().joined(separator: ", ")
+        guard Self.settable[parts[0]] != nil || Self.settableSteps[parts[0]] != nil || Self.settableFlags[parts[0]] != nil else {
+            let names = (Array(Self.settable.keys) + Array(Self.settableSteps.keys) + Array(Self.settableFlags.keys))
+                .sorted().joined(separator: ", ")
             throw EditBenchError.invalid("--set: unknown option \(parts[0]) (settable: \(names))")
         }
         name = parts[0]
@@ -37,6 +43,7 @@ public struct OptionOverride: Sendable, Codable, Equatable, CustomStringConverti
         var options = options
         if let path = Self.settable[name] { options[keyPath: path] = Float(value) }
         if let path = Self.settableSteps[name] { options[keyPath: path] = Int(value) }
+        if let path = Self.settableFlags[name] { options[keyPath: path] = value != 0 }
         return options
     }
 

@@ -132,7 +132,11 @@ public final class DragEditor: Sendable {
 
         progress(EditProgress(stage: .decode, step: 0, total: 1, preview: nil))
         let decoded = try bridge.decode(outcome.latent)
-        let image = try LatentBridge.image(decoded, width: frame.originalWidth, height: frame.originalHeight)
+        var image = try LatentBridge.image(decoded, width: frame.originalWidth, height: frame.originalHeight)
+        if options.keepOutside {
+            image = try OutsidePixels.kept(edited: image, input: request.image, latentMask: geometry.latentMask,
+                                           feather: options.outsideFeather)
+        }
         let logit = outcome.note == nil ? try? quality?.score(outcome.latent, timestep: 0).logit : nil
         times.decode = seconds(since: &start)
         progress(EditProgress(stage: .decode, step: 1, total: 1, preview: nil))

@@ -44,6 +44,12 @@ public struct EditingOptions: Sendable, Equatable {
     /// On by default: on 8 dev tasks it kept other objects intact (outside-mask PSNR 30.7 → 34.3 dB,
     /// PSNR to the ground truth 20.7 → 23.0 dB).
     public var blendOutsideFrom = 0
+    /// The result's pixels outside the mask's latent cells are the input's (blended in over
+    /// `outsideFeather` pixels), not the decoder's: the decoder mixes the whole latent, so an edit
+    /// would otherwise tint and blur the picture far outside the mask. Off = the decoder's picture.
+    public var keepOutside = true
+    /// The width in pixels (of the caller's image) of the blend around the edited cells.
+    public var outsideFeather = 3
     /// Side of the square handle/target windows at feature resolution (odd).
     public var window = 3
     /// The decoder (up) blocks whose outputs are the guidance features.
@@ -97,6 +103,7 @@ public struct EditingOptions: Sendable, Equatable {
         try check(window >= 1 && window % 2 == 1 && window <= 15, "window must be odd and in 1...15, got \(window)")
         try check(!featureBlocks.isEmpty, "feature_blocks must name at least one decoder block")
         try check([1, 2, 4, 8, 16].contains(featureStride), "feature_stride must be 1, 2, 4, 8 or 16, got \(featureStride)")
+        try check((0...64).contains(outsideFeather), "outside_feather must be in 0...64, got \(outsideFeather)")
         try check((0...20).contains(timeTravelRepeats), "time_travel_repeats must be in 0...20, got \(timeTravelRepeats)")
         if let side = workingSide { try check((16...2048).contains(side), "working_side must be in 16...2048, got \(side)") }
     }

@@ -281,6 +281,26 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `blendOutsideFrom`. Subsequent reads from it will return its default value.
   public mutating func clearBlendOutsideFrom() {_uniqueStorage()._blendOutsideFrom = nil}
 
+  /// the result's pixels outside the mask's latent cells are the input's; default on; off = the decoder's picture
+  public var keepOutside: Bool {
+    get {_storage._keepOutside ?? false}
+    set {_uniqueStorage()._keepOutside = newValue}
+  }
+  /// Returns true if `keepOutside` has been explicitly set.
+  public var hasKeepOutside: Bool {_storage._keepOutside != nil}
+  /// Clears the value of `keepOutside`. Subsequent reads from it will return its default value.
+  public mutating func clearKeepOutside() {_uniqueStorage()._keepOutside = nil}
+
+  /// the blend around the edited cells, in the image's pixels, default 3 (0...64)
+  public var outsideFeather: UInt32 {
+    get {_storage._outsideFeather ?? 0}
+    set {_uniqueStorage()._outsideFeather = newValue}
+  }
+  /// Returns true if `outsideFeather` has been explicitly set.
+  public var hasOutsideFeather: Bool {_storage._outsideFeather != nil}
+  /// Clears the value of `outsideFeather`. Subsequent reads from it will return its default value.
+  public mutating func clearOutsideFeather() {_uniqueStorage()._outsideFeather = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -521,7 +541,7 @@ fileprivate nonisolated let _protobuf_package = "lucid.v1"
 
 nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SamplingOptions"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{3}blend_outside_from\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{3}blend_outside_from\0\u{3}keep_outside\0\u{3}outside_feather\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
 
   fileprivate class _StorageClass {
     var _steps: UInt32? = nil
@@ -550,6 +570,8 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
     var _previewEvery: UInt32? = nil
     var _workingSide: UInt32? = nil
     var _blendOutsideFrom: UInt32? = nil
+    var _keepOutside: Bool? = nil
+    var _outsideFeather: UInt32? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -586,6 +608,8 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
       _previewEvery = source._previewEvery
       _workingSide = source._workingSide
       _blendOutsideFrom = source._blendOutsideFrom
+      _keepOutside = source._keepOutside
+      _outsideFeather = source._outsideFeather
     }
   }
 
@@ -630,6 +654,8 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
         case 27: try { try decoder.decodeSingularUInt32Field(value: &_storage._previewEvery) }()
         case 28: try { try decoder.decodeSingularUInt32Field(value: &_storage._workingSide) }()
         case 29: try { try decoder.decodeSingularUInt32Field(value: &_storage._blendOutsideFrom) }()
+        case 30: try { try decoder.decodeSingularBoolField(value: &_storage._keepOutside) }()
+        case 31: try { try decoder.decodeSingularUInt32Field(value: &_storage._outsideFeather) }()
         default: break
         }
       }
@@ -720,6 +746,12 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
       try { if let v = _storage._blendOutsideFrom {
         try visitor.visitSingularUInt32Field(value: v, fieldNumber: 29)
       } }()
+      try { if let v = _storage._keepOutside {
+        try visitor.visitSingularBoolField(value: v, fieldNumber: 30)
+      } }()
+      try { if let v = _storage._outsideFeather {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 31)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -755,6 +787,8 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
         if _storage._previewEvery != rhs_storage._previewEvery {return false}
         if _storage._workingSide != rhs_storage._workingSide {return false}
         if _storage._blendOutsideFrom != rhs_storage._blendOutsideFrom {return false}
+        if _storage._keepOutside != rhs_storage._keepOutside {return false}
+        if _storage._outsideFeather != rhs_storage._outsideFeather {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -37,5 +37,7 @@ extension EditingOptions {
         if m.hasPreviewEvery { previewEvery = Int(m.previewEvery) }
         if m.hasWorkingSide { workingSide = Int(m.workingSide) }
         if m.hasBlendOutsideFrom { blendOutsideFrom = Int(m.blendOutsideFrom) }
+        if m.hasKeepOutside { keepOutside = m.keepOutside }
+        if m.hasOutsideFeather { outsideFeather = Int(m.outsideFeather) }
     }
 }
