@@ -79,8 +79,10 @@ public final class EditBenchRunner {
     /// Every row on one task.
     func run(_ task: EditBenchTask, log: (String) -> Void) throws -> EditTaskRecord {
         let input = task.drag.input
+        // Every kind, best first: the diffusion rows take the first N, the truth row the intended kind's warp.
         let reasoned = BuiltinBackend().answer(try ReasoningInput(
-            image: input.image, mask: input.mask, pairs: input.pairs, caption: input.caption, count: configuration.intentions))
+            image: input.image, mask: input.mask, pairs: input.pairs, caption: input.caption,
+            count: Lucid_V1_IntentionKind.reasoned.count))
         let source = try matcher.features(latent: latent(input.image), width: input.image.width, height: input.image.height)
         let editor = DragEditor(model: model, cache: InversionCache(byteLimit: 1 << 30))
         let folder = configuration.output.appendingPathComponent(task.id)
@@ -124,6 +126,8 @@ public final class EditBenchRunner {
     struct Candidate {
         let intention: String
         let prompts: (source: String, target: String)?
+        /// The intention's fitted transform (`Intention.warp`); empty: none.
+        var warp: [Float] = []
     }
 
     func candidates(_ row: EditBenchRow, task: EditBenchTask, reasoned: Lucid_V1_ReasonResponse) throws -> [Candidate] {
@@ -135,11 +139,12 @@ public final class EditBenchRunner {
             guard !caption.isEmpty else { throw EditBenchError.invalid("\(task.id) has no caption for the caption row") }
             return [Candidate(intention: "caption", prompts: (caption, caption))]
         case .truth:
-            return [Candidate(intention: "truth", prompts: (caption, task.captionAfter))]
+            let intended = reasoned.intentions.first { $0.kind == task.drag.intended }
+            return [Candidate(intention: "truth", prompts: (caption, task.captionAfter), warp: intended?.warp ?? [])]
         case .editOnly, .memory, .semantic, .full:
             let count = row == .full ? configuration.intentions : 1
             return reasoned.intentions.prefix(count).map {
-                Candidate(intention: $0.kind.wireName, prompts: ($0.sourcePrompt, $0.targetPrompt))
+                Candidate(intention: $0.kind.wireName, prompts: ($0.sourcePrompt, $0.targetPrompt), warp: $0.warp)
             }
         }
     }
@@ -159,7 +164,9 @@ public final class EditBenchRunner {
                                   target: DragPoint(x: Float($0.target.x), y: Float($0.target.y)))
         }
         let request = DragEditRequest(image: input.image, mask: input.mask, pairs: pairs, sourcePrompt: prompts.source,
-                                      targetPrompt: prompts.target, options: options)
+                                      targetPrompt: prompts.target,
+                                      warp: candidate.warp.isEmpty ? nil : try AffineWarp(candidate.warp.map(Double.init)),
+                                      options: options)
         let flops = Engine.gemmFlops
         let result = try editor.edit(request, quality: options.qualityWeight != 0 ? LocalQualityGuide(discriminator: discriminator) : nil)
         return (result.image, result.times, Double(Engine.gemmFlops - flops))

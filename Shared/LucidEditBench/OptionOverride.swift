@@ -20,7 +20,7 @@ public struct OptionOverride: Sendable, Codable, Equatable, CustomStringConverti
     ]
     /// Switches: 0 is off, anything else on.
     static let settableFlags: [String: WritableKeyPath<EditingOptions, Bool> & Sendable] = [
-        "keep_outside": \.keepOutside,
+        "keep_outside": \.keepOutside, "warp_start": \.warpStart,
     ]
 
     /// Parses `NAME=VALUE`; throws naming the settable options when the name is unknown.

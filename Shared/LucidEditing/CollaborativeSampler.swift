@@ -66,10 +66,14 @@ public struct CollaborativeSampler {
     }
 
     /// z_T: the inverted latent with, for each pair in order, the 3×3 latent patch at the handle
-    /// copied to the target (always from the unmodified inverted latent).
+    /// copied to the target (always from the unmodified inverted latent); or, with `warpStart` and an
+    /// intention that has a warp, the inverted latent with the mask's cells warped (`DragGeometry.warped`).
     public func startLatent() throws -> Tensor {
         guard let first = scheduler.timesteps.first, let inverted = inversion.references[first] else {
             throw EditingError.unsupported("the inversion has no latent for the first timestep")
+        }
+        if options.warpStart, let warped = try geometry.warped(inverted) {
+            return warped
         }
         let source = inverted.scalars
         var values = source

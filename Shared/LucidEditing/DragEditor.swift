@@ -17,15 +17,18 @@ public struct DragEditRequest: Sendable {
     /// The intention: what the image shows (S) and what it should show (T).
     public var sourcePrompt: String
     public var targetPrompt: String
+    /// The transform the intention fitted to the drag, in the image's pixels (nil: none).
+    public var warp: AffineWarp?
     public var options: EditingOptions
 
     public init(image: RasterImage, mask: BinaryMask, pairs: [DragPair], sourcePrompt: String, targetPrompt: String,
-                options: EditingOptions = EditingOptions()) {
+                warp: AffineWarp? = nil, options: EditingOptions = EditingOptions()) {
         self.image = image
         self.mask = mask
         self.pairs = pairs
         self.sourcePrompt = sourcePrompt
         self.targetPrompt = targetPrompt
+        self.warp = warp
         self.options = options
     }
 }
@@ -116,7 +119,9 @@ public final class DragEditor: Sendable {
         let contexts = IntentionContexts(unconditional: prompts[0], target: prompts[1], source: prompts[2])
         let geometry = try DragGeometry(
             mask: workingMask(request.mask, frame: frame), pairs: request.pairs.map { DragPair(handle: frame.working($0.handle), target: frame.working($0.target)) },
-            latentFactor: model.latentFactor, featureStride: options.featureStride, window: options.window)
+            latentFactor: model.latentFactor, featureStride: options.featureStride, window: options.window,
+            warp: request.warp?.rescaled(x: Double(frame.width) / Double(frame.originalWidth),
+                                         y: Double(frame.height) / Double(frame.originalHeight)))
         let sampler = try CollaborativeSampler(unet: model.unet, scheduler: scheduler, options: options,
                                                inversion: inversion, geometry: geometry, contexts: contexts)
         var draws: any NoiseSource = noise ?? SeededNoise(seed: options.seed)

@@ -1,6 +1,7 @@
 /// Where a drag acts, at the resolutions the method works at (method.md §2, preparation): the mask
 /// at latent resolution (M_lat) and at feature resolution (its outside is m_out), and for each
-/// handle→target pair its latent cells (for the 3×3 patch copy) and feature windows.
+/// handle→target pair its latent cells (for the 3×3 patch copy) and feature windows; with the
+/// intention's fitted transform, the warped start latent.
 import LucidImage
 import LucidTensor
 
@@ -48,11 +49,15 @@ public struct DragGeometry {
     public let vacated: [(mask: Tensor, count: Int)]
     /// Window side at feature resolution.
     public let window: Int
+    /// The intention's warp in latent cells (a cell's centre is at column + ½, row + ½), if it has one.
+    public let latentWarp: AffineWarp?
 
     /// - Parameters:
     ///   - mask: the editable region at working resolution.
     ///   - pairs: the drags in working pixels.
-    public init(mask: BinaryMask, pairs: [DragPair], latentFactor: Int, featureStride: Int, window: Int) throws {
+    ///   - warp: the intention's fitted transform in working pixels, if any.
+    public init(mask: BinaryMask, pairs: [DragPair], latentFactor: Int, featureStride: Int, window: Int,
+                warp: AffineWarp? = nil) throws {
         let latentSize = (width: mask.width / latentFactor, height: mask.height / latentFactor)
         let featureSize = (width: mask.width / featureStride, height: mask.height / featureStride)
         guard featureSize.width >= window, featureSize.height >= window, latentSize.width >= 3, latentSize.height >= 3 else {
@@ -60,6 +65,7 @@ public struct DragGeometry {
                 "the working image \(mask.width)×\(mask.height) is too small for a \(window)×\(window) window at stride \(featureStride)")
         }
         latentMask = DragGeometry.maxPool(mask, stride: latentFactor)
+        latentWarp = warp?.rescaled(x: 1 / Double(latentFactor), y: 1 / Double(latentFactor))
         featureMask = DragGeometry.maxPool(mask, stride: featureStride)
         outsideMask = 1 - featureMask
         outsideCount = outsideMask.scalars.reduce(0) { $0 + Int($1) }
@@ -89,6 +95,30 @@ public struct DragGeometry {
             return (try Tensor(shape: [1, window, window], values: values), Int(values.reduce(0, +)))
         }
         self.window = window
+    }
+
+    /// `inverted` (`[1, C, h/f, w/f]`) with every cell in M_lat taking the content of the cell its
+    /// centre came from under `latentWarp` (nearest cell, clamped to the latent): the drag's whole
+    /// transform applied at z_T, as FastDrag's latent warpage does, where the patch copy moves only
+    /// the handles' cells. A vacated cell so takes what lay behind it (the background beside a moved
+    /// object); the sampler then repairs the seams. Nil without a warp.
+    public func warped(_ inverted: Tensor) throws -> Tensor? {
+        guard let warp = latentWarp else { return nil }
+        let source = inverted.scalars, mask = latentMask.scalars
+        var values = source
+        let channels = inverted.shape[1], height = inverted.shape[2], width = inverted.shape[3]
+        let inverse = warp.inverse
+        for row in 0..<height {
+            for column in 0..<width where mask[row * width + column] > 0 {
+                let from = inverse(Double(column) + 0.5, Double(row) + 0.5)
+                let x = Int(min(Double(width - 1), max(0, from.x.rounded(.down))))
+                let y = Int(min(Double(height - 1), max(0, from.y.rounded(.down))))
+                for c in 0..<channels {
+                    values[(c * height + row) * width + column] = source[(c * height + y) * width + x]
+                }
+            }
+        }
+        return try Tensor(shape: inverted.shape, values: values)
     }
 
     /// `[1, 1, H/stride, W/stride]`: 1 where any pixel of the stride×stride block is set.

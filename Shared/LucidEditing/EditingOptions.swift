@@ -50,6 +50,9 @@ public struct EditingOptions: Sendable, Equatable {
     public var keepOutside = true
     /// The width in pixels (of the caller's image) of the blend around the edited cells.
     public var outsideFeather = 3
+    /// Start from the inverted latent with the mask's cells warped by the intention's fitted
+    /// transform (when the intention has one) instead of method.md's 3×3 patch copy.
+    public var warpStart = true
     /// Side of the square handle/target windows at feature resolution (odd).
     public var window = 3
     /// The decoder (up) blocks whose outputs are the guidance features.

@@ -375,6 +375,11 @@ public nonisolated struct Lucid_V1_Intention: Sendable {
   /// a short phrase for people: "enlarge the red circle"
   public var description_p: String = String()
 
+  /// The transform the drag was fitted to, as a 2×3 affine map of image pixels, row-major: the content
+  /// at (x, y) goes to (w0·x + w1·y + w2, w3·x + w4·y + w5). Empty when the backend gives none; the
+  /// sampler then starts from method.md's patch copy (see SamplingOptions.warp_start).
+  public var warp: [Float] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -707,7 +712,7 @@ nonisolated extension Lucid_V1_Tensor: SwiftProtobuf.Message, SwiftProtobuf._Mes
 
 nonisolated extension Lucid_V1_Intention: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Intention"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{3}source_prompt\0\u{3}target_prompt\0\u{1}confidence\0\u{1}description\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{3}source_prompt\0\u{3}target_prompt\0\u{1}confidence\0\u{1}description\0\u{1}warp\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -720,6 +725,7 @@ nonisolated extension Lucid_V1_Intention: SwiftProtobuf.Message, SwiftProtobuf._
       case 3: try { try decoder.decodeSingularStringField(value: &self.targetPrompt) }()
       case 4: try { try decoder.decodeSingularFloatField(value: &self.confidence) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.description_p) }()
+      case 6: try { try decoder.decodeRepeatedFloatField(value: &self.warp) }()
       default: break
       }
     }
@@ -741,6 +747,9 @@ nonisolated extension Lucid_V1_Intention: SwiftProtobuf.Message, SwiftProtobuf._
     if !self.description_p.isEmpty {
       try visitor.visitSingularStringField(value: self.description_p, fieldNumber: 5)
     }
+    if !self.warp.isEmpty {
+      try visitor.visitPackedFloatField(value: self.warp, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -750,6 +759,7 @@ nonisolated extension Lucid_V1_Intention: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.targetPrompt != rhs.targetPrompt {return false}
     if lhs.confidence != rhs.confidence {return false}
     if lhs.description_p != rhs.description_p {return false}
+    if lhs.warp != rhs.warp {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -301,6 +301,16 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `outsideFeather`. Subsequent reads from it will return its default value.
   public mutating func clearOutsideFeather() {_uniqueStorage()._outsideFeather = nil}
 
+  /// start from the inverted latent with the mask's cells warped by the intention's warp (when it has one), not the patch copy; default on
+  public var warpStart: Bool {
+    get {_storage._warpStart ?? false}
+    set {_uniqueStorage()._warpStart = newValue}
+  }
+  /// Returns true if `warpStart` has been explicitly set.
+  public var hasWarpStart: Bool {_storage._warpStart != nil}
+  /// Clears the value of `warpStart`. Subsequent reads from it will return its default value.
+  public mutating func clearWarpStart() {_uniqueStorage()._warpStart = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -541,7 +551,7 @@ fileprivate nonisolated let _protobuf_package = "lucid.v1"
 
 nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SamplingOptions"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{3}blend_outside_from\0\u{3}keep_outside\0\u{3}outside_feather\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{3}blend_outside_from\0\u{3}keep_outside\0\u{3}outside_feather\0\u{3}warp_start\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
 
   fileprivate class _StorageClass {
     var _steps: UInt32? = nil
@@ -572,6 +582,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
     var _blendOutsideFrom: UInt32? = nil
     var _keepOutside: Bool? = nil
     var _outsideFeather: UInt32? = nil
+    var _warpStart: Bool? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -610,6 +621,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
       _blendOutsideFrom = source._blendOutsideFrom
       _keepOutside = source._keepOutside
       _outsideFeather = source._outsideFeather
+      _warpStart = source._warpStart
     }
   }
 
@@ -656,6 +668,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
         case 29: try { try decoder.decodeSingularUInt32Field(value: &_storage._blendOutsideFrom) }()
         case 30: try { try decoder.decodeSingularBoolField(value: &_storage._keepOutside) }()
         case 31: try { try decoder.decodeSingularUInt32Field(value: &_storage._outsideFeather) }()
+        case 32: try { try decoder.decodeSingularBoolField(value: &_storage._warpStart) }()
         default: break
         }
       }
@@ -752,6 +765,9 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
       try { if let v = _storage._outsideFeather {
         try visitor.visitSingularUInt32Field(value: v, fieldNumber: 31)
       } }()
+      try { if let v = _storage._warpStart {
+        try visitor.visitSingularBoolField(value: v, fieldNumber: 32)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -789,6 +805,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
         if _storage._blendOutsideFrom != rhs_storage._blendOutsideFrom {return false}
         if _storage._keepOutside != rhs_storage._keepOutside {return false}
         if _storage._outsideFeather != rhs_storage._outsideFeather {return false}
+        if _storage._warpStart != rhs_storage._warpStart {return false}
         return true
       }
       if !storagesAreEqual {return false}

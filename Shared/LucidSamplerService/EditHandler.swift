@@ -69,9 +69,15 @@ extension DragEditRequest {
             DragPair(handle: DragPoint(x: pair.handle.x, y: pair.handle.y), target: DragPoint(x: pair.target.x, y: pair.target.y))
         }
         let intention = message.intention
+        let warp: AffineWarp?
+        do {
+            warp = intention.warp.isEmpty ? nil : try AffineWarp(intention.warp.map(Double.init))
+        } catch let error as EditingError {
+            throw RPCError(code: .invalidArgument, message: "the intention's warp: \(error)")
+        }
         self.init(image: image, mask: mask, pairs: pairs,
                   sourcePrompt: intention.sourcePrompt.isEmpty ? intention.targetPrompt : intention.sourcePrompt,
-                  targetPrompt: intention.targetPrompt, options: EditingOptions(message.options))
+                  targetPrompt: intention.targetPrompt, warp: warp, options: EditingOptions(message.options))
     }
 }
 

@@ -39,5 +39,6 @@ extension EditingOptions {
         if m.hasBlendOutsideFrom { blendOutsideFrom = Int(m.blendOutsideFrom) }
         if m.hasKeepOutside { keepOutside = m.keepOutside }
         if m.hasOutsideFeather { outsideFeather = Int(m.outsideFeather) }
+        if m.hasWarpStart { warpStart = m.warpStart }
     }
 }

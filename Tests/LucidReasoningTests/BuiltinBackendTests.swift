@@ -59,6 +59,29 @@ final class BuiltinBackendTests: XCTestCase {
         XCTAssertGreaterThan(answer.intentions[0].confidence, answer.intentions[1].confidence)
     }
 
+    func testEachIntentionCarriesItsFittedTransformAsAWarp() throws {
+        let answer = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, 81, 64)], count: 7))
+        func image(of kind: Lucid_V1_IntentionKind, _ x: Float, _ y: Float) throws -> (Float, Float) {
+            let w = try XCTUnwrap(answer.intentions.first { $0.kind == kind }).warp
+            XCTAssertEqual(w.count, 6, "\(kind)")
+            return (w[0] * x + w[1] * y + w[2], w[3] * x + w[4] * y + w[5])
+        }
+        // Each kind's map takes the handle to the target (the fits are exact for one pair) …
+        for kind in [Lucid_V1_IntentionKind.enlarge, .move, .stretchHorizontal] {
+            let (x, y) = try image(of: kind, 75, 64)
+            XCTAssertEqual(x, 81, accuracy: 0.5, "\(kind)")
+            XCTAssertEqual(y, 64, accuracy: 0.5, "\(kind)")
+        }
+        // … and differs elsewhere: the enlarge grows about the circle's centre, the move shifts,
+        // the stretch keeps heights.
+        XCTAssertEqual(try image(of: .enlarge, 64, 53).1, 47, accuracy: 0.5)
+        XCTAssertEqual(try image(of: .move, 64, 53).1, 53, accuracy: 1e-4)
+        XCTAssertEqual(try image(of: .move, 64, 53).0, 70, accuracy: 1e-4)
+        XCTAssertEqual(try image(of: .stretchHorizontal, 53, 53).1, 53, accuracy: 1e-4)
+        XCTAssertEqual(try image(of: .shrink, 75, 64).0, 75, accuracy: 0.5, "a shrink fitted to an outward drag does not grow")
+        XCTAssertTrue(try XCTUnwrap(answer.intentions.first { $0.kind == .deform }).warp.isEmpty, "no affine map is a deform")
+    }
+
     func testTwoHandlesOnOppositeCornersDraggedInwardReadAsShrink() throws {
         let input = try SyntheticScene.redCircle.input([drag(72, 56, 68.8, 59.2), drag(56, 72, 59.2, 68.8)])
         XCTAssertEqual(backend.answer(input).intentions.first?.kind, .shrink)

@@ -65,6 +65,10 @@ final class OpenAIBackendTests: XCTestCase {
         XCTAssertEqual(answer.intentions.map(\.confidence).reduce(0, +), 1, accuracy: 1e-5)
         XCTAssertEqual(answer.intentions[0].confidence, 0.5, accuracy: 1e-5)
         XCTAssertEqual(answer.intentions[0].targetPrompt, "a large red circle")
+        let builtin = BuiltinBackend(), analysis = builtin.analyse(try input())
+        XCTAssertEqual(answer.intentions.map(\.warp), answer.intentions.map { builtin.warp(of: $0.kind, in: analysis) },
+                       "each kind carries the built-in fit of its transform")
+        XCTAssertEqual(answer.intentions[0].warp.count, 6)
         XCTAssertEqual(try calls("success"), 2, "one locator and one reasoner call")
         let stats = try server.stats()
         XCTAssertEqual(stats["last_authorization"] as? String, "Bearer sk-secret-value")

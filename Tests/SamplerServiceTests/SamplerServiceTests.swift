@@ -103,12 +103,21 @@ final class SamplerServiceTests: XCTestCase {
         badWindow.options.window = 4
         var broken = try request()
         broken.image.encoded = Data([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
+        var shortWarp = try request()
+        shortWarp.intention.warp = [1, 0, 0]
+        var flatWarp = try request()
+        flatWarp.intention.warp = [1, 0, 0, 0, 0, 0]
+        var nanWarp = try request()
+        nanWarp.intention.warp = [1, 0, .nan, 0, 1, 0]
         let cases: [(Lucid_V1_EditRequest, String)] = [
             (outside, "pair 0: the target (500.0, 32.44) is outside the 128×128 image"),
             (noIntention, "the request has no intention with a target prompt"),
             (wrongMask, "the mask: the image is 64×64, expected 128×128"),
             (badWindow, "window must be odd and in 1...15, got 4"),
             (broken, "the image: "),
+            (shortWarp, "the intention's warp: a warp has 6 coefficients (a 2×3 affine map), got 3"),
+            (flatWarp, "the intention's warp: the warp scales areas by 0.0"),
+            (nanWarp, "the intention's warp: the warp's coefficients must be finite"),
         ]
         for (bad, message) in cases {
             do {

@@ -71,8 +71,15 @@ public struct BuiltinBackend: ReasonerBackend {
             intention.sourcePrompt = text.source
             intention.targetPrompt = text.target
             intention.description_p = text.description
+            intention.warp = warp(of: entry.kind, in: analysis)
             return intention
         }
         return response
+    }
+
+    /// The kind's transform fitted to the drag about the object's centre, as `Intention.warp`
+    /// (empty for deform).
+    public func warp(of kind: Lucid_V1_IntentionKind, in analysis: Analysis) -> [Float] {
+        analysis.scores.first { $0.kind == kind }?.fit?.warp(about: analysis.centre).map { $0.map(Float.init) } ?? []
     }
 }

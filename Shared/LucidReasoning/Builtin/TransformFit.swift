@@ -15,6 +15,26 @@ public struct TransformFit: Sendable, Equatable {
     /// Largest distance, in pixels, between a transformed handle and its target.
     public let residual: Double
 
+    /// The fitted transform about `centre` as a 2×3 affine map of image pixels (row-major: content at
+    /// (x, y) goes to (w0·x + w1·y + w2, w3·x + w4·y + w5)), its parameter kept on its kind's side of
+    /// no change (an enlarge never shrinks); nil for deform, which no affine map describes.
+    public func warp(about centre: PixelPoint) -> [Double]? {
+        func about(_ a: Double, _ b: Double, _ c: Double, _ d: Double) -> [Double] {
+            [a, b, centre.x - a * centre.x - b * centre.y, c, d, centre.y - c * centre.x - d * centre.y]
+        }
+        switch kind {
+        case .move: return [1, 0, translation.x, 0, 1, translation.y]
+        case .enlarge: return about(max(1, parameter), 0, 0, max(1, parameter))
+        case .shrink: return about(min(1, max(0.05, parameter)), 0, 0, min(1, max(0.05, parameter)))
+        case .stretchHorizontal: return about(max(0.05, parameter), 0, 0, 1)
+        case .stretchVertical: return about(1, 0, 0, max(0.05, parameter))
+        case .rotate:
+            let angle = parameter * .pi / 180
+            return about(cos(angle), -sin(angle), sin(angle), cos(angle))
+        default: return nil
+        }
+    }
+
     /// Fits every geometric kind (all but deform) to `pairs` about `centre`.
     public static func fitAll(pairs: [DragPair], centre: PixelPoint) -> [TransformFit] {
         [move(pairs), scale(pairs, centre, .enlarge), scale(pairs, centre, .shrink),

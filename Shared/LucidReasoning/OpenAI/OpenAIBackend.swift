@@ -28,7 +28,11 @@ public struct OpenAIBackend: ReasonerBackend {
         let analysis = geometry.analyse(input)
         do {
             let region = try await locate(input, fallback: analysis.description.definitePhrase)
-            let intentions = try await proposeIntentions(input, analysis: analysis, region: region)
+            var intentions = try await proposeIntentions(input, analysis: analysis, region: region)
+            // The chat model names kinds; their geometry is the built-in fit's (the sampler's warped start).
+            for i in intentions.indices {
+                intentions[i].warp = geometry.warp(of: intentions[i].kind, in: analysis)
+            }
             var response = Lucid_V1_ReasonResponse()
             response.intentions = intentions
             response.regionDescription = region

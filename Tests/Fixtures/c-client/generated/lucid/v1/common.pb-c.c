@@ -750,7 +750,7 @@ const ProtobufCMessageDescriptor lucid__v1__tensor__descriptor =
   (ProtobufCMessageInit) lucid__v1__tensor__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor lucid__v1__intention__field_descriptors[5] =
+static const ProtobufCFieldDescriptor lucid__v1__intention__field_descriptors[6] =
 {
   {
     "kind",
@@ -812,6 +812,18 @@ static const ProtobufCFieldDescriptor lucid__v1__intention__field_descriptors[5]
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "warp",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_FLOAT,
+    offsetof(Lucid__V1__Intention, n_warp),
+    offsetof(Lucid__V1__Intention, warp),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned lucid__v1__intention__field_indices_by_name[] = {
   3,   /* field[3] = confidence */
@@ -819,11 +831,12 @@ static const unsigned lucid__v1__intention__field_indices_by_name[] = {
   0,   /* field[0] = kind */
   1,   /* field[1] = source_prompt */
   2,   /* field[2] = target_prompt */
+  5,   /* field[5] = warp */
 };
 static const ProtobufCIntRange lucid__v1__intention__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor lucid__v1__intention__descriptor =
 {
@@ -833,7 +846,7 @@ const ProtobufCMessageDescriptor lucid__v1__intention__descriptor =
   "Lucid__V1__Intention",
   "lucid.v1",
   sizeof(Lucid__V1__Intention),
-  5,
+  6,
   lucid__v1__intention__field_descriptors,
   lucid__v1__intention__field_indices_by_name,
   1,  lucid__v1__intention__number_ranges,

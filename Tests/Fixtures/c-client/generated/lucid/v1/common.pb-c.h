@@ -226,10 +226,17 @@ struct  Lucid__V1__Intention
    * a short phrase for people: "enlarge the red circle"
    */
   char *description;
+  /*
+   * The transform the drag was fitted to, as a 2×3 affine map of image pixels, row-major: the content
+   * at (x, y) goes to (w0·x + w1·y + w2, w3·x + w4·y + w5). Empty when the backend gives none; the
+   * sampler then starts from method.md's patch copy (see SamplingOptions.warp_start).
+   */
+  size_t n_warp;
+  float *warp;
 };
 #define LUCID__V1__INTENTION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&lucid__v1__intention__descriptor) \
-    , LUCID__V1__INTENTION_KIND__INTENTION_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , LUCID__V1__INTENTION_KIND__INTENTION_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 /* Lucid__V1__Status methods */
