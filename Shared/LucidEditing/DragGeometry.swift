@@ -98,7 +98,8 @@ public struct DragGeometry {
     }
 
     /// `inverted` (`[1, C, h/f, w/f]`) with every cell in M_lat taking the content of the cell its
-    /// centre came from under `latentWarp` (nearest cell, clamped to the latent): the drag's whole
+    /// centre came from under `latentWarp` (nearest cell, clamped to the latent, and to the nearest
+    /// cell of M_lat when it lies outside it): the drag's whole
     /// transform applied at z_T, as FastDrag's latent warpage does, where the patch copy moves only
     /// the handles' cells. A vacated cell so takes what lay behind it (the background beside a moved
     /// object); the sampler then repairs the seams. Nil without a warp.
@@ -107,18 +108,37 @@ public struct DragGeometry {
         let source = inverted.scalars, mask = latentMask.scalars
         var values = source
         let channels = inverted.shape[1], height = inverted.shape[2], width = inverted.shape[3]
+        let nearest = nearestMaskedCell(width: width, height: height)
         let inverse = warp.inverse
         for row in 0..<height {
             for column in 0..<width where mask[row * width + column] > 0 {
                 let from = inverse(Double(column) + 0.5, Double(row) + 0.5)
                 let x = Int(min(Double(width - 1), max(0, from.x.rounded(.down))))
                 let y = Int(min(Double(height - 1), max(0, from.y.rounded(.down))))
+                let cell = nearest[y * width + x]
                 for c in 0..<channels {
-                    values[(c * height + row) * width + column] = source[(c * height + y) * width + x]
+                    values[(c * height + row) * width + column] = source[c * height * width + cell]
                 }
             }
         }
         return try Tensor(shape: inverted.shape, values: values)
+    }
+
+    /// For every latent cell, the index of the nearest cell of M_lat (itself when it is one), so the
+    /// warp never pulls in content from beyond the mask (another object beside it) but the mask's
+    /// own border instead.
+    private func nearestMaskedCell(width: Int, height: Int) -> [Int] {
+        let mask = latentMask.scalars
+        let masked = (0..<(width * height)).filter { mask[$0] > 0 }
+        return (0..<(width * height)).map { cell in
+            guard mask[cell] == 0 else { return cell }
+            let x = cell % width, y = cell / width
+            return masked.min { a, b in
+                let da = (a % width - x) * (a % width - x) + (a / width - y) * (a / width - y)
+                let db = (b % width - x) * (b % width - x) + (b / width - y) * (b / width - y)
+                return da < db
+            } ?? cell
+        }
     }
 
     /// `[1, 1, H/stride, W/stride]`: 1 where any pixel of the stride×stride block is set.

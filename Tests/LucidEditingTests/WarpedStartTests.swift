@@ -36,13 +36,15 @@ final class WarpedStartTests: XCTestCase {
         return try DragGeometry(mask: mask, pairs: [pair], latentFactor: 4, featureStride: 4, window: 3, warp: warp)
     }
 
-    func testAMoveTakesEachMaskedCellFromBehindItAndLeavesTheRest() throws {
-        // 8 px right in working pixels: 2 cells at factor 4. The mask covers columns 8..<24 (cells 2..<6).
+    func testAMoveTakesEachMaskedCellFromBehindItAndNeverFromBeyondTheMask() throws {
+        // 8 px right in working pixels: 2 cells at factor 4. The mask covers columns 8..<24 (cells 2..<6):
+        // cells 4 and 5 take cells 2 and 3; cells 2 and 3 would take 0 and 1, outside the mask, so they
+        // take the mask's nearest cell, 2. Cells outside the mask are left as they were.
         let moved = try XCTUnwrap(try geometry(maskColumns: 8..<24, warp: AffineWarp([1, 0, 8, 0, 1, 0])).warped(latent()))
         let values = moved.scalars
         for y in 0..<8 {
             for x in 0..<8 {
-                let expected = (2..<6).contains(x) ? Float(10 * y + x - 2) : Float(10 * y + x)
+                let expected = (2..<6).contains(x) ? Float(10 * y + max(x - 2, 2)) : Float(10 * y + x)
                 XCTAssertEqual(values[y * 8 + x], expected, "cell (\(x), \(y))")
                 XCTAssertEqual(values[64 + y * 8 + x], expected, "channel 1, cell (\(x), \(y))")
             }
