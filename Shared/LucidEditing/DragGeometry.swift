@@ -126,10 +126,16 @@ public struct DragGeometry {
 
     /// For every latent cell, the index of the nearest cell of M_lat (itself when it is one), so the
     /// warp never pulls in content from beyond the mask (another object beside it) but the mask's
-    /// own border instead.
+    /// own border instead. Only border cells (those with an unmasked neighbour) can be nearest to a
+    /// cell outside, so only they are searched.
     private func nearestMaskedCell(width: Int, height: Int) -> [Int] {
         let mask = latentMask.scalars
-        let masked = (0..<(width * height)).filter { mask[$0] > 0 }
+        func isMasked(_ x: Int, _ y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height && mask[y * width + x] > 0 }
+        let masked = (0..<(width * height)).filter { cell in
+            let x = cell % width, y = cell / width
+            return isMasked(x, y) && !(isMasked(x - 1, y) && isMasked(x + 1, y) && isMasked(x, y - 1) && isMasked(x, y + 1)
+                && isMasked(x - 1, y - 1) && isMasked(x + 1, y - 1) && isMasked(x - 1, y + 1) && isMasked(x + 1, y + 1))
+        }
         return (0..<(width * height)).map { cell in
             guard mask[cell] == 0 else { return cell }
             let x = cell % width, y = cell / width
