@@ -23,8 +23,9 @@ public struct EditingOptions: Sendable, Equatable {
     /// w_sem: the source-to-target prompt direction inside the mask (method.md: 1.5; 0.5 measured
     /// better on the demo model's dev tasks, where 1.5 hollows enlarged objects into rings).
     public var semanticWeight: Float = 0.5
-    /// w_q: classifier guidance by the fidelity discriminator.
-    public var qualityWeight: Float = 1e-3
+    /// w_q: classifier guidance by the fidelity discriminator (method.md: 1e-3 for SD-1.5; 1 measured
+    /// better on the demo model's dev tasks with the warped start, where 1e-3 did nothing measurable).
+    public var qualityWeight: Float = 1
     /// Editing and semantic guidance on steps i < this (i = 0 is the noisiest).
     public var guidanceSteps = 30
     /// Guidance on every step below this, then on even steps only (DiffEditor's schedule).

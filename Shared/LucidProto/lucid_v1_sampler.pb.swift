@@ -109,7 +109,7 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `semanticWeight`. Subsequent reads from it will return its default value.
   public mutating func clearSemanticWeight() {_uniqueStorage()._semanticWeight = nil}
 
-  /// w_q, default 1e-3; 0 = no quality guidance
+  /// w_q, default 1 (method.md's 1e-3 does nothing measurable on the demo model); 0 = none
   public var qualityWeight: Float {
     get {_storage._qualityWeight ?? 0}
     set {_uniqueStorage()._qualityWeight = newValue}
