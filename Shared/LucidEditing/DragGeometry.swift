@@ -108,14 +108,19 @@ public struct DragGeometry {
         let source = inverted.scalars, mask = latentMask.scalars
         var values = source
         let channels = inverted.shape[1], height = inverted.shape[2], width = inverted.shape[3]
-        let nearest = nearestMaskedCell(width: width, height: height)
+        let border = maskBorder(width: width, height: height)
         let inverse = warp.inverse
         for row in 0..<height {
             for column in 0..<width where mask[row * width + column] > 0 {
                 let from = inverse(Double(column) + 0.5, Double(row) + 0.5)
                 let x = Int(min(Double(width - 1), max(0, from.x.rounded(.down))))
                 let y = Int(min(Double(height - 1), max(0, from.y.rounded(.down))))
-                let cell = nearest[y * width + x]
+                // A source beyond the mask (another object beside it) is replaced by the mask's nearest cell.
+                let cell = mask[y * width + x] > 0 ? y * width + x : border.min { a, b in
+                    let da = (a % width - x) * (a % width - x) + (a / width - y) * (a / width - y)
+                    let db = (b % width - x) * (b % width - x) + (b / width - y) * (b / width - y)
+                    return da < db
+                } ?? y * width + x
                 for c in 0..<channels {
                     values[(c * height + row) * width + column] = source[c * height * width + cell]
                 }
@@ -124,26 +129,15 @@ public struct DragGeometry {
         return try Tensor(shape: inverted.shape, values: values)
     }
 
-    /// For every latent cell, the index of the nearest cell of M_lat (itself when it is one), so the
-    /// warp never pulls in content from beyond the mask (another object beside it) but the mask's
-    /// own border instead. Only border cells (those with an unmasked neighbour) can be nearest to a
-    /// cell outside, so only they are searched.
-    private func nearestMaskedCell(width: Int, height: Int) -> [Int] {
+    /// The cells of M_lat with an unmasked (or missing) neighbour among their eight: the only ones
+    /// that can be nearest to a cell outside the mask.
+    private func maskBorder(width: Int, height: Int) -> [Int] {
         let mask = latentMask.scalars
         func isMasked(_ x: Int, _ y: Int) -> Bool { x >= 0 && y >= 0 && x < width && y < height && mask[y * width + x] > 0 }
-        let masked = (0..<(width * height)).filter { cell in
+        return (0..<(width * height)).filter { cell in
             let x = cell % width, y = cell / width
             return isMasked(x, y) && !(isMasked(x - 1, y) && isMasked(x + 1, y) && isMasked(x, y - 1) && isMasked(x, y + 1)
                 && isMasked(x - 1, y - 1) && isMasked(x + 1, y - 1) && isMasked(x - 1, y + 1) && isMasked(x + 1, y + 1))
-        }
-        return (0..<(width * height)).map { cell in
-            guard mask[cell] == 0 else { return cell }
-            let x = cell % width, y = cell / width
-            return masked.min { a, b in
-                let da = (a % width - x) * (a % width - x) + (a / width - y) * (a / width - y)
-                let db = (b % width - x) * (b % width - x) + (b / width - y) * (b / width - y)
-                return da < db
-            } ?? cell
         }
     }
 

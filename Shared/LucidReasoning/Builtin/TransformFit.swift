@@ -25,7 +25,9 @@ public struct TransformFit: Sendable, Equatable {
         switch kind {
         case .move: return [1, 0, translation.x, 0, 1, translation.y]
         case .enlarge: return about(max(1, parameter), 0, 0, max(1, parameter))
-        case .shrink: return about(min(1, max(0.05, parameter)), 0, 0, min(1, max(0.05, parameter)))
+        case .shrink:
+            let scale = min(1, max(0.05, parameter))
+            return about(scale, 0, 0, scale)
         case .stretchHorizontal: return about(max(0.05, parameter), 0, 0, 1)
         case .stretchVertical: return about(1, 0, 0, max(0.05, parameter))
         case .rotate:
