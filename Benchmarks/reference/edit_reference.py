@@ -23,7 +23,9 @@ THE SPEC (the Swift implementation follows the same text; option names are Sampl
   m_out = 1 − M_feat.
 - Cells: (x, y) -> (clamp(floor(x·Wf/W), r, Wf−1−r), clamp(floor(y·Hf/H), r, Hf−1−r)), r = window//2 at
   feature resolution; the same rule with the latent size and r = 1 for latent cells.
-- Start: z = ref[t_0] with, for each pair in order, the 3×3 latent patch of ref[t_0] at the handle cell
+- Start step k = min(T − 1, max(0, T − ⌊inversion_strength·T + ½⌋)) (0 at the default 1, method.md's
+  z_T); sampling runs steps i = k … T−1 only (the inversion still runs the whole schedule).
+- Start: z = ref[t_k] with, for each pair in order, the 3×3 latent patch of ref[t_0] at the handle cell
   copied to the target cell.
 - Features: outputs of up_blocks[b], b in feature_blocks (upsampler included), of a plain UNet pass (no
   memory bank, context E(source), batch 1), bilinearly resized (align_corners=False) to (Hf, Wf) unless
@@ -79,6 +81,7 @@ DEFAULTS = dict(
     memory_bank_from=5, step_factor=0.04, dense_guidance_steps=10, sde_eta=0.4, sde_from=11,
     sde_to=19, time_travel=False, time_travel_steps=[22, 24, 26, 28], time_travel_repeats=3,
     window=3, feature_blocks=[1, 2], feature_stride=4, keep_outside=True, outside_feather=3,
+    inversion_strength=1.0,
 )
 
 
@@ -466,12 +469,14 @@ def edit(model_dir, image: torch.Tensor, mask: np.ndarray, pairs, source_prompt:
                 ref_cache[t] = features(models, ref[t], t, ctx["source"], opts["feature_blocks"], (hf, wf))
         return ref_cache[t]
 
-    inverted = ref[schedule.timesteps[0]]
+    steps = len(schedule.timesteps)
+    first = min(steps - 1, max(0, steps - math.floor(float(opts["inversion_strength"]) * steps + 0.5)))
+    inverted = ref[schedule.timesteps[first]]
     z = copy_patches(inverted, lat_pairs)
     start = z.clone()
     record = dict(trace=[])
     travel = set(opts["time_travel_steps"]) if opts["time_travel"] else set()
-    for i, t in enumerate(schedule.timesteps):
+    for i, t in list(enumerate(schedule.timesteps))[first:]:
         z = guided_step(models, i, t, z, schedule, ctx, bank, ref_feats_of, geo, opts, noise_source, record)
         if i in travel:
             a_t, a_prev = schedule.alpha(t), schedule.alpha_prev(t)

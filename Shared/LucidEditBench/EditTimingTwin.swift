@@ -95,7 +95,7 @@ public struct EditTimingTwin {
             "sde_eta": o.sdeEta, "sde_from": o.sdeSteps.lowerBound, "sde_to": o.sdeSteps.upperBound, "time_travel": o.timeTravel,
             "time_travel_steps": o.timeTravelSteps, "time_travel_repeats": o.timeTravelRepeats, "window": o.window,
             "feature_blocks": o.featureBlocks, "feature_stride": o.featureStride, "keep_outside": o.keepOutside,
-            "outside_feather": o.outsideFeather,
+            "outside_feather": o.outsideFeather, "inversion_strength": o.inversionStrength,
         ]
     }
 }

@@ -12,6 +12,7 @@ public struct OptionOverride: Sendable, Codable, Equatable, CustomStringConverti
         "guidance_scale": \.guidanceScale, "edit_weight": \.editWeight, "content_weight": \.contentWeight,
         "inpaint_weight": \.inpaintWeight, "energy_scale": \.energyScale, "step_factor": \.stepFactor,
         "semantic_weight": \.semanticWeight, "quality_weight": \.qualityWeight, "sde_eta": \.sdeEta,
+        "inversion_strength": \.inversionStrength,
     ]
     static let settableSteps: [String: WritableKeyPath<EditingOptions, Int> & Sendable] = [
         "guidance_steps": \.guidanceSteps, "dense_guidance_steps": \.denseGuidanceSteps,

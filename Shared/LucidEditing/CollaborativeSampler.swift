@@ -65,12 +65,13 @@ public struct CollaborativeSampler {
         energy = EditingEnergy(geometry: geometry, options: options)
     }
 
-    /// z_T: the inverted latent with, for each pair in order, the 3×3 latent patch at the handle
+    /// The start (at the timestep of `options.startStep`; z_T when that is 0): the inverted latent with, for each pair in order, the 3×3 latent patch at the handle
     /// copied to the target (always from the unmodified inverted latent); or, with `warpStart` and an
     /// intention that has a warp, the inverted latent with the mask's cells warped (`DragGeometry.warped`).
     public func startLatent() throws -> Tensor {
-        guard let first = scheduler.timesteps.first, let inverted = inversion.references[first] else {
-            throw EditingError.unsupported("the inversion has no latent for the first timestep")
+        let first = options.startStep
+        guard first < scheduler.timesteps.count, let inverted = inversion.references[scheduler.timesteps[first]] else {
+            throw EditingError.unsupported("the inversion has no latent for the start step \(first)")
         }
         if options.warpStart, let warped = try geometry.warped(inverted) {
             return warped
@@ -92,8 +93,8 @@ public struct CollaborativeSampler {
         return try Tensor(shape: inverted.shape, values: values)
     }
 
-    /// The whole reverse process from `start`. `progress(done, total, x̂₀)` is called after each
-    /// step; `isCancelled` is checked before each; `quality` nil or `w_q = 0` skips quality guidance,
+    /// The reverse process from `start` at `options.startStep`. `progress(done, total, x̂₀)` is called
+    /// after each step (counting the steps sampled); `isCancelled` is checked before each; `quality` nil or `w_q = 0` skips quality guidance,
     /// and a guide that fails is dropped for the rest of the edit (the outcome says so).
     public func sample(
         from start: Tensor, quality: (any QualityGuide)?, noise: inout some NoiseSource,
@@ -102,8 +103,8 @@ public struct CollaborativeSampler {
         var z = start
         var guide = options.qualityWeight != 0 ? quality : nil
         var note: String?
-        let total = scheduler.timesteps.count
-        for i in 0..<total {
+        let first = options.startStep, total = scheduler.timesteps.count
+        for i in first..<total {
             if isCancelled() { throw CancellationError() }
             var step = try self.step(i, z: z, quality: &guide, note: &note, noise: &noise)
             for _ in 0..<options.travelRepeats(atStep: i) {
@@ -116,7 +117,7 @@ public struct CollaborativeSampler {
             if i >= options.blendOutsideFrom {
                 z = try keepingOutside(z, afterStep: i)
             }
-            progress(i + 1, total, step.predictedClean)
+            progress(i + 1 - first, total - first, step.predictedClean)
         }
         let applied = options.qualityWeight != 0 && quality != nil && note == nil
         return SamplingOutcome(latent: z, qualityGuidanceApplied: applied, note: note)

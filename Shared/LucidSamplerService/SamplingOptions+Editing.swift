@@ -40,5 +40,6 @@ extension EditingOptions {
         if m.hasKeepOutside { keepOutside = m.keepOutside }
         if m.hasOutsideFeather { outsideFeather = Int(m.outsideFeather) }
         if m.hasWarpStart { warpStart = m.warpStart }
+        if m.hasInversionStrength { inversionStrength = m.inversionStrength }
     }
 }

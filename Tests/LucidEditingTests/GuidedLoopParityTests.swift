@@ -37,6 +37,7 @@ final class GuidedLoopParityTests: XCTestCase {
         o.window = Int(try value("window"))
         o.featureBlocks = try g.tensor("feature_blocks").scalars.map { Int($0) }
         o.featureStride = Int(try value("feature_stride"))
+        o.inversionStrength = 1  // from z_T, as method.md has it
         o.blendOutsideFrom = o.steps  // the twin follows method.md, which does not blend
         return o
     }

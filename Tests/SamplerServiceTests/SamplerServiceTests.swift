@@ -70,7 +70,8 @@ final class SamplerServiceTests: XCTestCase {
 
     func testAnEditStreamsProgressAndAnswersAnImageOfTheInputsSize() async throws {
         let (progress, result) = try await edit(request())
-        XCTAssertEqual(progress.filter { $0.stage == "sample" }.map(\.step), Array(1...10))
+        XCTAssertEqual(progress.filter { $0.stage == "sample" }.map(\.step), Array(1...7),
+                       "10 steps at inversion strength 0.7: the last 7 are sampled")
         XCTAssertEqual(progress.filter { $0.hasPreview }.map(\.step), [5], "a preview every 5 steps, none at the end")
         XCTAssertEqual(Set(progress.map(\.stage)), ["encode", "invert", "sample", "decode"])
         let image = try RasterImage(result.image)
@@ -101,6 +102,8 @@ final class SamplerServiceTests: XCTestCase {
         wrongMask.mask.encoded = try BinaryMask(width: 64, height: 64, value: true).pngMessage().encoded
         var badWindow = try request()
         badWindow.options.window = 4
+        var noStrength = try request()
+        noStrength.options.inversionStrength = 0
         var broken = try request()
         broken.image.encoded = Data([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
         var shortWarp = try request()
@@ -114,6 +117,7 @@ final class SamplerServiceTests: XCTestCase {
             (noIntention, "the request has no intention with a target prompt"),
             (wrongMask, "the mask: the image is 64×64, expected 128×128"),
             (badWindow, "window must be odd and in 1...15, got 4"),
+            (noStrength, "inversion_strength must be in (0, 1], got 0.0"),
             (broken, "the image: "),
             (shortWarp, "the intention's warp: a warp has 6 coefficients (a 2×3 affine map), got 3"),
             (flatWarp, "the intention's warp: the warp scales areas by 0.0"),
@@ -132,7 +136,8 @@ final class SamplerServiceTests: XCTestCase {
     }
 
     func testACancelledEditStopsWithinAStep() async throws {
-        let stepSeconds = try await edit(request(steps: 4)).result.stages.sample / 4
+        let short = try await edit(request(steps: 4))
+        let stepSeconds = short.result.stages.sample / Double(short.progress.filter { $0.stage == "sample" }.count)
         let started = ContinuousClock.now
         let long = try request(steps: 50)
         // Leaving the stream at step 3 cancels the edit; the task answers when it left.
