@@ -54,7 +54,7 @@ public struct EditingOptions: Sendable, Equatable {
     /// Start from the inverted latent with the mask's cells warped by the intention's fitted
     /// transform (when the intention has one) instead of method.md's 3×3 patch copy.
     public var warpStart = true
-    /// The share of the schedule that is inverted and sampled: sampling starts at step
+    /// The share of the schedule that is sampled: sampling starts at step
     /// `startStep` = steps − round(strength × steps) from the inversion's latent of that timestep, as
     /// DragDiffusion does (35 of 50 steps). 1 = from z_T, as method.md has it. 0.7 measured better on
     /// the demo model's dev tasks: a large move warped at z_T came out as another object.
@@ -79,9 +79,11 @@ public struct EditingOptions: Sendable, Equatable {
         i < guidanceSteps && (i < denseGuidanceSteps || i % 2 == 0)
     }
 
-    /// The first sampling step (the steps before it are neither inverted to nor sampled).
+    /// The first sampling step (the inversion still runs the whole schedule); an out-of-range
+    /// strength counts as its nearest bound until `validate` refuses it.
     public var startStep: Int {
-        min(steps - 1, max(0, steps - Int((inversionStrength * Float(steps)).rounded())))
+        let share = inversionStrength.isFinite ? min(1, max(0, inversionStrength)) : 1
+        return min(steps - 1, max(0, steps - Int((share * Float(steps)).rounded())))
     }
 
     /// η at step `i` inside the mask.

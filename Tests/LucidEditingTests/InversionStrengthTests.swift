@@ -18,9 +18,10 @@ final class InversionStrengthTests: XCTestCase {
     }
 
     func testAStrengthOutsideZeroToOneIsRefusedByName() {
-        for bad: Float in [0, -0.5, 1.5, .nan] {
+        for bad: Float in [0, -0.5, 1.5, .nan, .infinity, 1e30] {
             var options = EditingOptions()
             options.inversionStrength = bad
+            XCTAssertTrue((0..<options.steps).contains(options.startStep), "\(bad) still names a step")
             XCTAssertThrowsError(try options.validate()) { error in
                 XCTAssertTrue("\(error)".contains("inversion_strength"), "\(error)")
             }
