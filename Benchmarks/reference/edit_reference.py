@@ -25,7 +25,7 @@ THE SPEC (the Swift implementation follows the same text; option names are Sampl
   feature resolution; the same rule with the latent size and r = 1 for latent cells.
 - Start step k = min(T − 1, max(0, T − ⌊inversion_strength·T + ½⌋)) (0 at the default 1, method.md's
   z_T); sampling runs steps i = k … T−1 only (the inversion still runs the whole schedule).
-- Start: z = ref[t_k] with, for each pair in order, the 3×3 latent patch of ref[t_0] at the handle cell
+- Start: z = ref[t_k] with, for each pair in order, the 3×3 latent patch of ref[t_k] at the handle cell
   copied to the target cell.
 - Features: outputs of up_blocks[b], b in feature_blocks (upsampler included), of a plain UNet pass (no
   memory bank, context E(source), batch 1), bilinearly resized (align_corners=False) to (Hf, Wf) unless
@@ -476,7 +476,7 @@ def edit(model_dir, image: torch.Tensor, mask: np.ndarray, pairs, source_prompt:
     start = z.clone()
     record = dict(trace=[])
     travel = set(opts["time_travel_steps"]) if opts["time_travel"] else set()
-    for i, t in list(enumerate(schedule.timesteps))[first:]:
+    for i, t in enumerate(schedule.timesteps[first:], start=first):
         z = guided_step(models, i, t, z, schedule, ctx, bank, ref_feats_of, geo, opts, noise_source, record)
         if i in travel:
             a_t, a_prev = schedule.alpha(t), schedule.alpha_prev(t)
