@@ -14,17 +14,17 @@ THE SPEC (the Swift implementation follows the same text; option names are Sampl
   ᾱ_final = ᾱ[0]. Step i at t: prev = t − 1000//T, ᾱ_prev = ᾱ[prev] if prev >= 0 else ᾱ_final.
 - Text: E("") , E(target), E(source) = CLIP last_hidden_state. Inversion prompt = source prompt.
 - Encode: z0 = vae.encode(image).latent_dist.mean · scaling_factor.
-- Inversion (conditional only, CFG 1): z = z0; for t in reversed(timesteps): eps = unet(z, t, E(source))
+- Inversion (conditional only, CFG 1): z = z0; for t in reversed(timesteps[k:]) (k = start step): eps = unet(z, t, E(source))
   while every decoder self-attention (up_blocks.*.attentions.*.transformer_blocks.*.attn1) stores
   (to_k(h), to_v(h)) [B, L, C] in bank[t][layer]; current = min(t − 1000//T, 999);
   α_c = ᾱ[current] if current >= 0 else ᾱ_final; x0 = (z − sqrt(1−α_c)·eps)/sqrt(α_c);
-  z = sqrt(ᾱ_t)·x0 + sqrt(1−ᾱ_t)·eps; ref[t] = z. inverted = ref[t_0].
+  z = sqrt(ᾱ_t)·x0 + sqrt(1−ᾱ_t)·eps; ref[t] = z. inverted = ref[t_k].
 - Masks: M_lat = max-pool(mask, f) (f = image/latent factor); M_feat = max-pool(mask, feature_stride);
   m_out = 1 − M_feat.
 - Cells: (x, y) -> (clamp(floor(x·Wf/W), r, Wf−1−r), clamp(floor(y·Hf/H), r, Hf−1−r)), r = window//2 at
   feature resolution; the same rule with the latent size and r = 1 for latent cells.
 - Start step k = min(T − 1, max(0, T − ⌊inversion_strength·T + ½⌋)) (0 at the default 1, method.md's
-  z_T); sampling runs steps i = k … T−1 only (the inversion still runs the whole schedule).
+  z_T); the inversion runs up to t_k and sampling runs steps i = k … T−1 only.
 - Start: z = ref[t_k] with, for each pair in order, the 3×3 latent patch of ref[t_k] at the handle cell
   copied to the target cell.
 - Features: outputs of up_blocks[b], b in feature_blocks (upsampler included), of a plain UNet pass (no
@@ -203,13 +203,13 @@ class Schedule:
 
 # ------------------------------------------------------------------------------------------- inversion
 
-def invert(models: Models, z0: torch.Tensor, schedule: Schedule, context: torch.Tensor):
-    """DDIM inversion (conditional only) from z0; returns (ref latents by t, memory bank by t)."""
+def invert(models: Models, z0: torch.Tensor, schedule: Schedule, context: torch.Tensor, first: int):
+    """DDIM inversion (conditional only) from z0 up to t_first; returns (ref latents by t, memory bank by t)."""
     ref, bank = {}, {}
     z = z0
     models.bank.mode = "store"
     with torch.no_grad():
-        for t in reversed(schedule.timesteps):
+        for t in reversed(schedule.timesteps[first:]):
             eps = models.unet(z, t, encoder_hidden_states=context).sample
             bank[t] = dict(models.bank.stored)
             a_c = schedule.alpha(min(t - schedule.ratio, 999))
@@ -443,7 +443,9 @@ def edit(model_dir, image: torch.Tensor, mask: np.ndarray, pairs, source_prompt:
     # invert
     clock = time.perf_counter()
     schedule = Schedule(models.scheduler, int(opts["steps"]))
-    ref, bank = invert(models, z0, schedule, ctx["source"])
+    steps = len(schedule.timesteps)
+    first = min(steps - 1, max(0, steps - math.floor(float(opts["inversion_strength"]) * steps + 0.5)))
+    ref, bank = invert(models, z0, schedule, ctx["source"], first)
     seconds["invert"] = time.perf_counter() - clock
 
     # sample
@@ -469,8 +471,6 @@ def edit(model_dir, image: torch.Tensor, mask: np.ndarray, pairs, source_prompt:
                 ref_cache[t] = features(models, ref[t], t, ctx["source"], opts["feature_blocks"], (hf, wf))
         return ref_cache[t]
 
-    steps = len(schedule.timesteps)
-    first = min(steps - 1, max(0, steps - math.floor(float(opts["inversion_strength"]) * steps + 0.5)))
     inverted = ref[schedule.timesteps[first]]
     z = copy_patches(inverted, lat_pairs)
     start = z.clone()

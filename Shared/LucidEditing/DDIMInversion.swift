@@ -30,18 +30,20 @@ public struct DDIMInversion {
         self.scheduler = scheduler
     }
 
-    /// Runs z₀ up the schedule, cleanest timestep first: at each t the UNet is evaluated at t on the
-    /// current latent (its decoder self-attention keys/values recorded), then
-    /// `x_t = √ᾱ_t·x̂₀ + √(1−ᾱ_t)·ε`. Calls `progress(done, total)` after each step and stops with
-    /// `CancellationError` when `isCancelled()` turns true.
+    /// Runs z₀ up the schedule, cleanest timestep first, for `depth` steps (nil: the whole schedule;
+    /// sampling from step k needs steps − k): at each t the UNet is evaluated at t on the current
+    /// latent (its decoder self-attention keys/values recorded), then `x_t = √ᾱ_t·x̂₀ + √(1−ᾱ_t)·ε`.
+    /// Calls `progress(done, total)` after each step and stops with `CancellationError` when
+    /// `isCancelled()` turns true.
     public func invert(
-        _ z0: Tensor, context: Tensor, progress: (Int, Int) -> Void = { _, _ in },
+        _ z0: Tensor, context: Tensor, depth: Int? = nil, progress: (Int, Int) -> Void = { _, _ in },
         isCancelled: () -> Bool = { false }
     ) throws -> Inversion {
         let bank = MemoryBank()
         var references: [Int: Tensor] = [:]
         var z = z0
-        let timesteps = scheduler.inversionTimesteps
+        let all = scheduler.inversionTimesteps
+        let timesteps = all.prefix(min(all.count, max(1, depth ?? all.count)))
         for (index, t) in timesteps.enumerated() {
             if isCancelled() { throw CancellationError() }
             let output = try unet.forward(z, timestep: Float(t), encoderHiddenStates: context, hooks: bank.recording(at: t))

@@ -98,7 +98,9 @@ public final class DragEditor: Sendable {
 
         let pixels = try bridge.pixels(request.image, frame: frame)
         let inversionPrompt = options.inversionPrompt ?? request.sourcePrompt
-        let key = InversionKey(model: model.identity, image: fingerprint(pixels), prompt: inversionPrompt, steps: options.steps)
+        let depth = options.steps - options.startStep
+        let key = InversionKey(model: model.identity, image: fingerprint(pixels), prompt: inversionPrompt,
+                               steps: options.steps, depth: depth)
         let (inversion, cached) = try cache.inversion(for: key) {
             var start = ContinuousClock.now
             progress(EditProgress(stage: .encode, step: 0, total: 1, preview: nil))
@@ -107,7 +109,7 @@ public final class DragEditor: Sendable {
             progress(EditProgress(stage: .encode, step: 1, total: 1, preview: nil))
             let context = try model.encode(prompts: [inversionPrompt])
             let inversion = try DDIMInversion(unet: model.unet, scheduler: scheduler).invert(
-                z0, context: context,
+                z0, context: context, depth: depth,
                 progress: { progress(EditProgress(stage: .invert, step: $0, total: $1, preview: nil)) },
                 isCancelled: isCancelled)
             times.invert = seconds(since: &start)

@@ -79,7 +79,7 @@ public struct EditingOptions: Sendable, Equatable {
         i < guidanceSteps && (i < denseGuidanceSteps || i % 2 == 0)
     }
 
-    /// The first sampling step (the inversion still runs the whole schedule); an out-of-range
+    /// The first sampling step (the inversion runs steps − startStep steps); an out-of-range
     /// strength counts as its nearest bound until `validate` refuses it.
     public var startStep: Int {
         let share = inversionStrength.isFinite ? min(1, max(0, inversionStrength)) : 1

@@ -10,12 +10,15 @@ public struct InversionKey: Hashable, Sendable {
     public let image: UInt64
     public let prompt: String
     public let steps: Int
+    /// Inversion steps run (of `steps`, cleanest first).
+    public let depth: Int
 
-    public init(model: String, image: UInt64, prompt: String, steps: Int) {
+    public init(model: String, image: UInt64, prompt: String, steps: Int, depth: Int) {
         self.model = model
         self.image = image
         self.prompt = prompt
         self.steps = steps
+        self.depth = depth
     }
 
     /// FNV-1a 64 over `width`, `height` and `pixels`.

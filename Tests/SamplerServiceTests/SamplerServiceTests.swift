@@ -72,6 +72,8 @@ final class SamplerServiceTests: XCTestCase {
         let (progress, result) = try await edit(request())
         XCTAssertEqual(progress.filter { $0.stage == "sample" }.map(\.step), Array(1...7),
                        "10 steps at inversion strength 0.7: the last 7 are sampled")
+        XCTAssertEqual(progress.filter { $0.stage == "invert" }.map(\.step), Array(1...7),
+                       "the inversion runs only as far as sampling starts")
         XCTAssertEqual(progress.filter { $0.hasPreview }.map(\.step), [5], "a preview every 5 steps, none at the end")
         XCTAssertEqual(Set(progress.map(\.stage)), ["encode", "invert", "sample", "decode"])
         let image = try RasterImage(result.image)
@@ -91,6 +93,10 @@ final class SamplerServiceTests: XCTestCase {
         XCTAssertTrue(second.inversionCached)
         XCTAssertEqual(second.stages.invert, 0)
         XCTAssertNotEqual(first.image.encoded, second.image.encoded, "different intentions, different edits")
+        var deeper = try request(steps: 6)
+        deeper.options.inversionStrength = 1
+        let third = try await edit(deeper).result
+        XCTAssertFalse(third.inversionCached, "sampling from z_T needs the inversion the others stopped short of")
     }
 
     func testBadRequestsAreRefusedByNameAndTheWorkerKeepsServing() async throws {
