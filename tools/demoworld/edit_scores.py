@@ -11,7 +11,9 @@ the checker and measures, against the intended kind's ground truth (``acceptable
   each handle is carried by it and its distance to the target is averaged over the pairs. When the
   object is not found, the handles count as not moved (``md`` = the mean drag length, ``found`` false);
 - ``checker_pass``: the checker finds every captioned object in colour and shape, for the caption
-  before the edit or the caption after any acceptable edit (a stretched circle is an ellipse);
+  before the edit, the caption after any acceptable edit, or what the checker reads in any acceptable
+  ground truth (a stretched square or star is no shape the checker knows, and a stretched circle's
+  caption still says circle: 41 of the 212 dev ground truths failed both captions);
 - ``acceptable_iou``: the object's IoU with every acceptable ground truth, in the task's order.
 
     python -m tools.demoworld.edit_scores      # stdin: {"task": DIR, "image": PNG} a line → stdout: scores a line
@@ -42,6 +44,11 @@ def _moments(mask: np.ndarray):
     return xs.mean(), ys.mean(), max(xs.std(), 0.5), max(ys.std(), 0.5)
 
 
+def _reading(image_path: Path) -> str:
+    """What the checker sees in an image, as a caption ("a blue ellipse and a white star")."""
+    return " and ".join(f"a {d.color} {d.shape}" for d in segment(as_image(str(image_path))).detections)
+
+
 class TaskTruth:
     """What a task folder says about its right answers."""
 
@@ -53,6 +60,7 @@ class TaskTruth:
         self.color = self.task["object"]["color"]
         self.truth_masks = [_mask(folder / a["object_mask"]) for a in self.task["acceptable"]]
         self.captions = [self.task["caption"]] + [a["caption_after"] for a in self.task["acceptable"]]
+        self.captions += [_reading(folder / a["result"]) for a in self.task["acceptable"]]
         self.pairs = [(p["handle"], p["target"]) for p in self.task["pairs"]]
         # Other objects of the edited object's colour (they are not the edited object).
         self.others = np.zeros_like(self.object_mask)
