@@ -6,6 +6,11 @@
 /// kernels the CPU can run. When that happens, and `OPENBLAS_CORETYPE` is not set, the family is
 /// switched to the best one the CPU supports (SkylakeX for AVX-512, Haswell for AVX2 with FMA)
 /// through OpenBLAS's own start-up code, looked up at run time so that a build without it still works.
+///
+/// At the same moment OpenBLAS's idle worker threads are told to sleep at once instead of spinning
+/// for about 2²⁸ cycles after each product (`OPENBLAS_THREAD_TIMEOUT=4`, unless that variable is
+/// set): the engine's own loops run between products, and a spinning worker took a core from them
+/// (dev edits: 3 s of system time instead of 11, wall time 5–10 % lower).
 import CLucidKernels
 import COpenBLAS
 import Foundation
@@ -35,6 +40,7 @@ enum BLASKernels {
     }
 
     private static func select() -> Selection {
+        defer { letIdleWorkersSleep() }
         let detected = currentName()
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
               let family = better(than: detected, vectorWidth: Int(lucid_cpu_vector_width())),
@@ -47,6 +53,21 @@ enum BLASKernels {
         initialise()
         unsetenv("OPENBLAS_CORETYPE")
         return Selection(detected: detected, used: currentName())
+    }
+
+    /// Restarts OpenBLAS's thread server with the shortest spin before an idle worker sleeps.
+    private static func letIdleWorkersSleep() {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["OPENBLAS_THREAD_TIMEOUT"] == nil, environment["GOTO_THREAD_TIMEOUT"] == nil,
+              let readEnvironment = symbol("openblas_read_env"), let shutdown = symbol("blas_thread_shutdown_"),
+              let start = symbol("blas_thread_init")
+        else { return }
+        // The server reads the timeout when it starts; set it only for that moment, as above.
+        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)
+        readEnvironment()
+        shutdown()
+        start()
+        unsetenv("OPENBLAS_THREAD_TIMEOUT")
     }
 
     private static func currentName() -> String {

@@ -1,5 +1,5 @@
 // OpenBLAS's kernel family: a CPU that OpenBLAS does not recognise gets the widest kernels it can run,
-// not the SSE3 fallback; a family that already uses the CPU's width is kept.
+// not the SSE3 fallback; a family that already uses the CPU's width is kept; idle workers sleep.
 import CLucidKernels
 import Foundation
 @testable import LucidTensor
@@ -39,6 +39,28 @@ final class BLASKernelsTests: XCTestCase {
             for j in 0..<n {
                 let expected = (0..<k).reduce(Float(0)) { $0 + x[i * k + $1] * y[$1 * n + j] }
                 XCTAssertEqual(product[i * n + j], expected, accuracy: 1e-4)
+            }
+        }
+    }
+
+    func testIdleWorkersSleepAtOnceAndThreadedProductsStillAgree() throws {
+        let environment = ProcessInfo.processInfo.environment
+        try XCTSkipIf(environment["OPENBLAS_THREAD_TIMEOUT"] != nil || environment["GOTO_THREAD_TIMEOUT"] != nil,
+                      "the environment chooses")
+        _ = BLASKernels.selection
+        typealias Timeout = @convention(c) () -> Int32
+        let address = try XCTUnwrap(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "openblas_thread_timeout"))
+        XCTAssertEqual(unsafeBitCast(address, to: Timeout.self)(), 4, "the thread server restarted with the short spin")
+        // A product large enough to run on every worker of the restarted server.
+        let (m, k, n) = (160, 96, 128)
+        let a = try Tensor(shape: [m, k], values: (0..<m * k).map { Float($0 % 11) * 0.125 - 0.5 })
+        let b = try Tensor(shape: [k, n], values: (0..<k * n).map { Float($0 % 5) * 0.25 - 0.5 })
+        let product = try matmul(a, b).scalars
+        let (x, y) = (a.scalars, b.scalars)
+        for i in stride(from: 0, to: m, by: 7) {
+            for j in 0..<n {
+                let expected = (0..<k).reduce(Float(0)) { $0 + x[i * k + $1] * y[$1 * n + j] }
+                XCTAssertEqual(product[i * n + j], expected, accuracy: 1e-3)
             }
         }
     }
