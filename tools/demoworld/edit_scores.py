@@ -60,7 +60,8 @@ class TaskTruth:
         self.color = self.task["object"]["color"]
         self.truth_masks = [_mask(folder / a["object_mask"]) for a in self.task["acceptable"]]
         self.captions = [self.task["caption"]] + [a["caption_after"] for a in self.task["acceptable"]]
-        self.captions += [_reading(folder / a["result"]) for a in self.task["acceptable"]]
+        readings = [_reading(folder / a["result"]) for a in self.task["acceptable"]]
+        self.captions += [reading for reading in readings if reading]
         self.pairs = [(p["handle"], p["target"]) for p in self.task["pairs"]]
         # Other objects of the edited object's colour (they are not the edited object).
         self.others = np.zeros_like(self.object_mask)
