@@ -66,8 +66,9 @@ public struct CollaborativeSampler {
     }
 
     /// The start, at the timestep of `options.startStep` (z_T when that is 0): the inverted latent
-    /// with, for each pair in order, the 3×3 latent patch at the handle copied to the target (always from the unmodified inverted latent); or, with `warpStart` and an
-    /// intention that has a warp, the inverted latent with the mask's cells warped (`DragGeometry.warped`).
+    /// with, for each pair in order, the 3×3 latent patch at the handle copied to the target (always
+    /// from the unmodified inverted latent); or, with `warpStart` and an intention that has a warp,
+    /// the inverted latent with the mask's cells warped (`DragGeometry.warped`).
     public func startLatent() throws -> Tensor {
         let first = options.startStep
         guard first < scheduler.timesteps.count, let inverted = inversion.references[scheduler.timesteps[first]] else {
@@ -95,7 +96,8 @@ public struct CollaborativeSampler {
 
     /// The reverse process from `start` at `options.startStep`. `progress(done, total, x̂₀)` is called
     /// after each step (counting the steps sampled); `isCancelled` is checked before each; `quality`
-    /// nil or `w_q = 0` skips quality guidance, and a guide that fails is dropped for the rest of the edit (the outcome says so).
+    /// nil or `w_q = 0` skips quality guidance, and a guide that fails is dropped for the rest of the
+    /// edit (the outcome says so).
     public func sample(
         from start: Tensor, quality: (any QualityGuide)?, noise: inout some NoiseSource,
         progress: (Int, Int, Tensor) -> Void = { _, _, _ in }, isCancelled: () -> Bool = { false }

@@ -26,8 +26,13 @@ enum BLASKernels {
     static let avx512Families: Set<String> = ["SkylakeX", "Cooperlake", "SapphireRapids"]
     static let avx2Families: Set<String> = avx512Families.union(["Haswell", "Zen"])
 
-    /// Made on first use (any product, `Engine.threads`, `Engine.blasCore`).
-    static let selection: Selection = select()
+    /// Made on first use (any product, `Engine.threads`, `Engine.blasCore`), together with the
+    /// thread server's restart.
+    static let selection: Selection = {
+        let selection = select()
+        letIdleWorkersSleep()
+        return selection
+    }()
 
     /// The family to switch to on a CPU of `vectorWidth` (`lucid_cpu_vector_width`) when OpenBLAS
     /// picked `detected`, or nil to keep it.
@@ -40,7 +45,6 @@ enum BLASKernels {
     }
 
     private static func select() -> Selection {
-        defer { letIdleWorkersSleep() }
         let detected = currentName()
         guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
               let family = better(than: detected, vectorWidth: Int(lucid_cpu_vector_width())),
