@@ -30,17 +30,8 @@ final class BLASKernelsTests: XCTestCase {
         default: break
         }
         // Products still agree with a plain loop after the switch.
-        let (m, k, n) = (37, 29, 23)
-        let a = try Tensor(shape: [m, k], values: (0..<m * k).map { Float($0 % 13) * 0.25 - 1 })
-        let b = try Tensor(shape: [k, n], values: (0..<k * n).map { Float($0 % 7) * 0.5 - 2 })
-        let product = try matmul(a, b).scalars
-        let (x, y) = (a.scalars, b.scalars)
-        for i in 0..<m {
-            for j in 0..<n {
-                let expected = (0..<k).reduce(Float(0)) { $0 + x[i * k + $1] * y[$1 * n + j] }
-                XCTAssertEqual(product[i * n + j], expected, accuracy: 1e-4)
-            }
-        }
+        try assertProductMatchesPlainLoop(m: 37, k: 29, n: 23, left: { Float($0 % 13) * 0.25 - 1 },
+                                          right: { Float($0 % 7) * 0.5 - 2 }, rowStep: 1, accuracy: 1e-4)
     }
 
     func testIdleWorkersSleepAtOnceAndThreadedProductsStillAgree() throws {
@@ -52,15 +43,22 @@ final class BLASKernelsTests: XCTestCase {
         let address = try XCTUnwrap(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "openblas_thread_timeout"))
         XCTAssertEqual(unsafeBitCast(address, to: Timeout.self)(), 4, "the thread server restarted with the short spin")
         // A product large enough to run on every worker of the restarted server.
-        let (m, k, n) = (160, 96, 128)
-        let a = try Tensor(shape: [m, k], values: (0..<m * k).map { Float($0 % 11) * 0.125 - 0.5 })
-        let b = try Tensor(shape: [k, n], values: (0..<k * n).map { Float($0 % 5) * 0.25 - 0.5 })
-        let product = try matmul(a, b).scalars
-        let (x, y) = (a.scalars, b.scalars)
-        for i in stride(from: 0, to: m, by: 7) {
+        try assertProductMatchesPlainLoop(m: 160, k: 96, n: 128, left: { Float($0 % 11) * 0.125 - 0.5 },
+                                          right: { Float($0 % 5) * 0.25 - 0.5 }, rowStep: 7, accuracy: 1e-3)
+    }
+
+    /// `matmul` of an m×k and a k×n matrix (element i of each is `left(i)` / `right(i)`) against a
+    /// plain loop, on every `rowStep`-th row.
+    private func assertProductMatchesPlainLoop(
+        m: Int, k: Int, n: Int, left: (Int) -> Float, right: (Int) -> Float, rowStep: Int, accuracy: Float,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let x = (0..<m * k).map(left), y = (0..<k * n).map(right)
+        let product = try matmul(Tensor(shape: [m, k], values: x), Tensor(shape: [k, n], values: y)).scalars
+        for i in stride(from: 0, to: m, by: rowStep) {
             for j in 0..<n {
                 let expected = (0..<k).reduce(Float(0)) { $0 + x[i * k + $1] * y[$1 * n + j] }
-                XCTAssertEqual(product[i * n + j], expected, accuracy: 1e-3)
+                XCTAssertEqual(product[i * n + j], expected, accuracy: accuracy, file: file, line: line)
             }
         }
     }
