@@ -50,12 +50,11 @@ enum BLASKernels {
               let family = better(than: detected, vectorWidth: Int(lucid_cpu_vector_width())),
               let quit = symbol("gotoblas_dynamic_quit"), let initialise = symbol("gotoblas_dynamic_init")
         else { return Selection(detected: detected, used: detected) }
-        // OpenBLAS reads OPENBLAS_CORETYPE when it initialises; set it only for that moment, so that
-        // child processes choose for themselves.
-        setenv("OPENBLAS_CORETYPE", family, 1)
-        quit()
-        initialise()
-        unsetenv("OPENBLAS_CORETYPE")
+        // OpenBLAS reads OPENBLAS_CORETYPE when it initialises.
+        withEnvironment("OPENBLAS_CORETYPE", setTo: family) {
+            quit()
+            initialise()
+        }
         return Selection(detected: detected, used: currentName())
     }
 
@@ -66,12 +65,20 @@ enum BLASKernels {
               let readEnvironment = symbol("openblas_read_env"), let shutdown = symbol("blas_thread_shutdown_"),
               let start = symbol("blas_thread_init")
         else { return }
-        // The server reads the timeout when it starts; set it only for that moment, as above.
-        setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1)
-        readEnvironment()
-        shutdown()
-        start()
-        unsetenv("OPENBLAS_THREAD_TIMEOUT")
+        // The server reads the timeout when it starts.
+        withEnvironment("OPENBLAS_THREAD_TIMEOUT", setTo: "4") {
+            readEnvironment()
+            shutdown()
+            start()
+        }
+    }
+
+    /// Runs `body` with the environment variable `name` set to `value`, and unsets it after, so
+    /// that child processes choose for themselves.
+    private static func withEnvironment(_ name: String, setTo value: String, _ body: () -> Void) {
+        setenv(name, value, 1)
+        body()
+        unsetenv(name)
     }
 
     private static func currentName() -> String {
