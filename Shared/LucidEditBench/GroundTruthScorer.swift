@@ -36,6 +36,11 @@ public final class GroundTruthScorer {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-m", "tools.demoworld.edit_scores"]
         process.currentDirectoryURL = root
+        // One thread for numpy/scipy's BLAS: its idle threads would otherwise spin on the cores the
+        // next edit is being timed on (4 % of an edit run's samples before this).
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { environment[name] = "1" }
+        process.environment = environment
         process.standardInput = input
         process.standardOutput = output
         try process.run()
