@@ -74,13 +74,11 @@ struct AttentionGeometry {
             for b in 0..<batch { for h in 0..<heads { body(0, b, h) } }
             return
         }
-        Engine.withSingleThreadedBLAS {
-            concurrentPerform(iterations: workers) { worker in
-                var item = worker
-                while item < batch * heads {
-                    body(worker, item / heads, item % heads)
-                    item += workers
-                }
+        concurrentPerform(iterations: workers) { worker in
+            var item = worker
+            while item < batch * heads {
+                body(worker, item / heads, item % heads)
+                item += workers
             }
         }
     }

@@ -7,10 +7,9 @@
 /// switched to the best one the CPU supports (SkylakeX for AVX-512, Haswell for AVX2 with FMA)
 /// through OpenBLAS's own start-up code, looked up at run time so that a build without it still works.
 ///
-/// At the same moment OpenBLAS's idle worker threads are told to sleep at once instead of spinning
-/// for about 2²⁸ cycles after each product (`OPENBLAS_THREAD_TIMEOUT=4`, unless that variable is
-/// set): the engine's own loops run between products, and a spinning worker took a core from them
-/// (dev edits, medians of nine pairs: 3 s of system time instead of 13, wall time 12 % lower).
+/// At the same moment OpenBLAS is set to run on the calling thread: the engine splits large products
+/// over its own worker pool (`sgemm`, `concurrentPerform`), so that the threads of one pool serve
+/// both the products and the loops between them.
 import CLucidKernels
 import COpenBLAS
 import Foundation
@@ -26,11 +25,10 @@ enum BLASKernels {
     static let avx512Families: Set<String> = ["SkylakeX", "Cooperlake", "SapphireRapids"]
     static let avx2Families: Set<String> = avx512Families.union(["Haswell", "Zen"])
 
-    /// Made on first use (any product, `Engine.threads`, `Engine.blasCore`), together with the
-    /// thread server's restart.
+    /// Made on first use (any product or `Engine.blasCore`), when OpenBLAS is also set to one thread.
     static let selection: Selection = {
         let selection = select()
-        letIdleWorkersSleep()
+        openblas_set_num_threads(1)
         return selection
     }()
 
@@ -56,21 +54,6 @@ enum BLASKernels {
             initialise()
         }
         return Selection(detected: detected, used: currentName())
-    }
-
-    /// Restarts OpenBLAS's thread server with the shortest spin before an idle worker sleeps.
-    private static func letIdleWorkersSleep() {
-        let environment = ProcessInfo.processInfo.environment
-        guard environment["OPENBLAS_THREAD_TIMEOUT"] == nil, environment["GOTO_THREAD_TIMEOUT"] == nil,
-              let readEnvironment = symbol("openblas_read_env"), let shutdown = symbol("blas_thread_shutdown_"),
-              let start = symbol("blas_thread_init")
-        else { return }
-        // The server reads the timeout when it starts.
-        withEnvironment("OPENBLAS_THREAD_TIMEOUT", setTo: "4") {
-            readEnvironment()
-            shutdown()
-            start()
-        }
     }
 
     /// Runs `body` with the environment variable `name` set to `value`, and unsets it after, so

@@ -1,7 +1,5 @@
 /// Engine-wide settings (thread count) and the parallel loop the kernels use.
 import CLucidKernels
-import COpenBLAS
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -12,24 +10,12 @@ public enum Engine {
         return ProcessInfo.processInfo.activeProcessorCount
     }())
 
-    /// Number of threads the engine uses: for OpenBLAS and for its own parallel loops.
-    /// Defaults to `LUCID_THREADS` or the number of active processors.
+    /// Number of threads the engine uses for its parallel loops and matrix products (OpenBLAS
+    /// itself runs on the calling thread; see `concurrentPerform`). Defaults to `LUCID_THREADS` or
+    /// the number of active processors.
     public static var threads: Int {
         get { threadCount.load(ordering: .relaxed) }
-        set {
-            _ = BLASKernels.selection
-            let count = Swift.max(1, newValue)
-            threadCount.store(count, ordering: .relaxed)
-            openblas_set_num_threads(Int32(count))
-        }
-    }
-
-    /// Runs `body` with OpenBLAS on one thread (for code that runs its own threads, each calling
-    /// BLAS on small products), then restores `threads`.
-    static func withSingleThreadedBLAS(_ body: () -> Void) {
-        openblas_set_num_threads(1)
-        body()
-        openblas_set_num_threads(Int32(threads))
+        set { threadCount.store(Swift.max(1, newValue), ordering: .relaxed) }
     }
 
     /// Hands memory freed by dropped tensors back to the operating system (e.g. after releasing a
@@ -63,20 +49,29 @@ func parallelRanges(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> 
     }
 }
 
-/// Runs `body(0)`, …, `body(iterations - 1)` on Dispatch's worker threads and returns when all have
-/// finished.
+/// Runs `body(0)`, …, `body(iterations - 1)` on the calling thread and the engine's worker pool
+/// (`lucid_pool_run`, up to `Engine.threads` threads in all) and returns when all have finished.
+/// A call made while the pool is busy (from inside another loop's body, or from a second thread)
+/// runs its iterations in sequence on its own thread.
+///
+/// One pool serves both the engine's loops and its matrix products, with OpenBLAS on one thread:
+/// when OpenBLAS ran its own threads, their idle spinning took a core from the loops in between.
 ///
 /// The kernels' loop bodies capture raw pointers and write disjoint parts of one buffer, which
 /// Swift's checker cannot prove race-free, so `body` is not `@Sendable`: each caller owns that
 /// promise. `body` never outlives this call.
 func concurrentPerform(iterations: Int, _ body: (Int) -> Void) {
     withoutActuallyEscaping(body) { body in
-        let kernel = DisjointWritesKernel(body: body)
-        DispatchQueue.concurrentPerform(iterations: iterations) { kernel.body($0) }
+        var kernel = DisjointWritesKernel(body: body)
+        withUnsafeMutablePointer(to: &kernel) { pointer in
+            _ = lucid_pool_run(iterations, Int32(Engine.threads), { context, index in
+                context!.assumingMemoryBound(to: DisjointWritesKernel.self).pointee.body(index)
+            }, pointer)
+        }
     }
 }
 
 /// A data-parallel loop body whose iterations touch disjoint memory (see `concurrentPerform`).
-private struct DisjointWritesKernel: @unchecked Sendable {
+private struct DisjointWritesKernel {
     let body: (Int) -> Void
 }

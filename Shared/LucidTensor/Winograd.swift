@@ -113,17 +113,10 @@ func winogradConvolve(
                 }
             }
             // M[ξ] = U[ξ]·V[ξ] for the 16 positions ξ.
-            // Spread over the engine's threads with single-threaded BLAS: no BLAS threads left
-            // spinning while the transforms run.
-            let workers = Swift.min(Engine.threads, 16)
-            Engine.withSingleThreadedBLAS {
-                concurrentPerform(iterations: workers) { worker in
-                    for xi in stride(from: worker, to: 16, by: workers) {
-                        sgemm(m: cout, n: tiles, k: cin, a: u + xi * cout * cin, lda: cin,
-                              b: v + xi * cin * tiles, ldb: tiles, c: m + xi * cout * tiles, ldc: tiles,
-                          counted: false)
-                    }
-                }
+            // One pool item per position, each a single-threaded product.
+            concurrentPerform(iterations: 16) { xi in
+                sgemm(m: cout, n: tiles, k: cin, a: u + xi * cout * cin, lda: cin,
+                      b: v + xi * cin * tiles, ldb: tiles, c: m + xi * cout * tiles, ldc: tiles, counted: false)
             }
             // Y = Aᵀ·M·A, 2×2 per tile, added to the output (which holds the bias).
             parallelRanges(cout, costPerItem: tiles * 32) { channels in

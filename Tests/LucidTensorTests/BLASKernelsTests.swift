@@ -1,6 +1,8 @@
 // OpenBLAS's kernel family: a CPU that OpenBLAS does not recognise gets the widest kernels it can run,
-// not the SSE3 fallback; a family that already uses the CPU's width is kept; idle workers sleep.
+// not the SSE3 fallback; a family that already uses the CPU's width is kept; OpenBLAS runs on the
+// calling thread.
 import CLucidKernels
+import COpenBLAS
 import Foundation
 @testable import LucidTensor
 import XCTest
@@ -34,15 +36,13 @@ final class BLASKernelsTests: XCTestCase {
                                           right: { Float($0 % 7) * 0.5 - 2 }, rowStep: 1, accuracy: 1e-4)
     }
 
-    func testIdleWorkersSleepAtOnceAndThreadedProductsStillAgree() throws {
-        let environment = ProcessInfo.processInfo.environment
-        try XCTSkipIf(environment["OPENBLAS_THREAD_TIMEOUT"] != nil || environment["GOTO_THREAD_TIMEOUT"] != nil,
-                      "the environment chooses")
+    func testOpenBLASRunsOnTheCallingThreadAndSplitProductsStillAgree() throws {
         _ = BLASKernels.selection
-        typealias Timeout = @convention(c) () -> Int32
-        let address = try XCTUnwrap(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "openblas_thread_timeout"))
-        XCTAssertEqual(unsafeBitCast(address, to: Timeout.self)(), 4, "the thread server restarted with the short spin")
-        // A product large enough to run on every worker of the restarted server.
+        XCTAssertEqual(openblas_get_num_threads(), 1, "the engine's pool splits products, not OpenBLAS")
+        let saved = Engine.threads
+        defer { Engine.threads = saved }
+        Engine.threads = 2
+        // A product large enough to be split over the engine's pool.
         try assertProductMatchesPlainLoop(m: 160, k: 96, n: 128, left: { Float($0 % 11) * 0.125 - 0.5 },
                                           right: { Float($0 % 5) * 0.25 - 0.5 }, rowStep: 7, accuracy: 1e-3)
     }

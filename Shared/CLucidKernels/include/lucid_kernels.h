@@ -1,4 +1,4 @@
-// CLucidKernels: vectorisable elementwise kernels (exp, SiLU, GELU, softmax rows) for LucidTensor.
+// CLucidKernels: vectorisable elementwise kernels (exp, SiLU, GELU, softmax rows) and the worker pool for LucidTensor.
 // Plain C so that clang vectorises them at -O3, with AVX2 and baseline versions picked at load time.
 #ifndef LUCID_KERNELS_H
 #define LUCID_KERNELS_H
@@ -28,5 +28,13 @@ void lucid_release_free_memory(void);
 /// The widest vector instructions this CPU and its operating system support for float math:
 /// 512 (AVX-512 F, BW, DQ and VL), 256 (AVX2 with FMA), or 0 (neither, or not x86-64).
 int lucid_cpu_vector_width(void);
+
+/// One item of a pool job: `body(context, index)`.
+typedef void (*lucid_pool_body)(void *context, long index);
+
+/// Runs body(context, 0..<iterations) on the calling thread and up to `threads - 1` pool workers,
+/// and returns when every item is done: 1 when the pool ran it, 0 when it ran in sequence on the
+/// calling thread (one thread, one item, or the pool already busy, as in a nested call).
+int lucid_pool_run(long iterations, int threads, lucid_pool_body body, void *context);
 
 #endif
