@@ -17,7 +17,7 @@ struct DiscriminatorCommand: AsyncParsableCommand {
     @Option(help: "Model folder (a diffusers folder with discriminator/, or a discriminator folder). Env: LUCID_MODEL. Default: the shipped Models/demo-world.")
     var model: String?
 
-    @Option(help: "OpenBLAS and engine threads. Env: LUCID_THREADS. Default: all cores (\(ProcessInfo.processInfo.activeProcessorCount) here).")
+    @Option(help: "Threads of the tensor engine (its loops and matrix products). Env: LUCID_THREADS. Default: all cores (\(ProcessInfo.processInfo.activeProcessorCount) here).")
     var threads: Int?
 
     func validate() throws {
@@ -25,8 +25,7 @@ struct DiscriminatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Setting the engine's count also sets OpenBLAS's, whose own default need not match it.
-        Engine.threads = threads ?? Engine.threads
+        if let threads { Engine.threads = threads }
         try await ServiceProcess.runModelWorker(.discriminator, options: options) { logger in
             let scorer = try DiscriminatorScorer(folder: ModelLocation.resolve(flag: model))
             logger.info("discriminator loaded", metadata: [

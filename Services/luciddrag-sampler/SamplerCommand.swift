@@ -15,7 +15,7 @@ struct SamplerCommand: AsyncParsableCommand {
     @Option(help: "A Stable-Diffusion-1.x diffusers folder. Env: LUCID_MODEL. Default: the shipped Models/demo-world.")
     var model: String?
 
-    @Option(help: "Threads for the tensor engine and OpenBLAS. Env: LUCID_THREADS. Default: every core.")
+    @Option(help: "Threads of the tensor engine (its loops and matrix products). Env: LUCID_THREADS. Default: every core.")
     var threads: Int?
 
     @Option(help: "Quality guidance from the Discriminator service (bus), a discriminator in this process (local), or none.")
@@ -26,8 +26,7 @@ struct SamplerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Setting the engine's count also sets OpenBLAS's, whose own default need not match it.
-        Engine.threads = threads ?? Engine.threads
+        if let threads { Engine.threads = threads }
         try await ServiceProcess.runModelWorker(.sampler, options: options) { logger in
             let engine = try SamplerEngine(modelFolder: ModelLocation.resolve(flag: model), quality: quality.source)
             logger.info("model loaded", metadata: [

@@ -8,7 +8,7 @@ struct EngineBenchCommand: ParsableCommand {
         commandName: "engine",
         abstract: "Time tensor ops and SD-1.x models in Swift and PyTorch, side by side.")
 
-    @Option(help: "Threads for both sides (OpenBLAS, own loops, torch.set_num_threads).")
+    @Option(help: "Threads for both sides (the engine's pool, torch.set_num_threads).")
     var threads = 2
     @Option(help: "Timed repetitions per row (the median is reported).")
     var reps = 3

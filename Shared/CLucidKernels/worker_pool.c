@@ -14,8 +14,9 @@
 #include <immintrin.h>
 #endif
 
-// About a millisecond of spinning before an idle worker sleeps: long enough to bridge the serial
-// code between two parallel loops, short enough to give the core back when the engine goes idle.
+// Spinning before an idle worker sleeps (0.6 ms on a Zen 3 core, whose pause takes about 28 ns):
+// long enough to bridge the serial code between two parallel loops, short enough to give the core
+// back soon when the engine goes idle.
 #define SPINS_BEFORE_SLEEP 20000
 #define MAX_WORKERS 63
 
