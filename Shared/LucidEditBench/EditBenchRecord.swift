@@ -19,6 +19,8 @@ public struct EditResultRecord: Codable, Sendable {
     public var psnrOutside: Double
     /// The DIFT-style point distance with the demo model's own features, pixels.
     public var featureMD: Double
+    /// The LPIPS-like distance to the intended ground truth (`PerceptualDistance`; 0 = the same).
+    public var perceptual: Double
     /// The discriminator's logit on the clean result (encoded, t = 0): higher is more like a clean image.
     public var discriminatorLogit: Double
     /// The checker's scores; nil when the Python scorer is not available.

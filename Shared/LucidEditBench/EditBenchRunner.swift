@@ -43,6 +43,7 @@ public final class EditBenchRunner {
     /// Ground-truth scores (nil: not scored).
     public let scorer: GroundTruthScorer?
     private let matcher: FeatureMatchDistance
+    private let perceptual: PerceptualDistance
 
     public init(configuration: EditBenchConfiguration, model: EditingModel, discriminator: LatentDiscriminator,
                 scorer: GroundTruthScorer?) throws {
@@ -51,6 +52,7 @@ public final class EditBenchRunner {
         self.discriminator = discriminator
         self.scorer = scorer
         matcher = try FeatureMatchDistance(model: model)
+        perceptual = PerceptualDistance(model: model)
     }
 
     /// Runs every row on every task; `log` hears one line per result.
@@ -84,6 +86,7 @@ public final class EditBenchRunner {
             image: input.image, mask: input.mask, pairs: input.pairs, caption: input.caption,
             count: Lucid_V1_IntentionKind.reasoned.count))
         let source = try matcher.features(latent: latent(input.image), width: input.image.width, height: input.image.height)
+        let truth = try perceptual.features(task.truth)
         let editor = DragEditor(model: model, cache: InversionCache(byteLimit: 1 << 30))
         let folder = configuration.output.appendingPathComponent(task.id)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -103,6 +106,7 @@ public final class EditBenchRunner {
                     featureMD: matcher.distance(
                         source: source, edited: try matcher.features(latent: z, width: made.image.width, height: made.image.height),
                         pairs: input.pairs),
+                    perceptual: try perceptual.distance(truth, perceptual.features(made.image)),
                     discriminatorLogit: try cleanLogit(z),
                     truth: try scorer?.score(task: task.folder, image: url),
                     times: made.times, flops: made.flops, image: url.relativePath)

@@ -17,13 +17,13 @@ public struct EditBenchTable {
                 + (setup.overrides.isEmpty ? "" : ", set: \(setup.overrides.map(\.description).joined(separator: " "))")
                 + (setup.groundTruthScored ? "" : "; no Python scorer: the checker's columns are –"),
             "",
-            "| row | MD px | feature MD px | IoU | centroid px | PSNR in dB | PSNR out dB | checker | found | D logit | diversity | coverage (ambiguous) | s / intention | GFLOP/s |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| row | MD px | feature MD px | IoU | centroid px | PSNR in dB | PSNR out dB | perceptual | checker | found | D logit | diversity | coverage (ambiguous) | s / intention | GFLOP/s |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for s in report.summary {
             let coverage = s.coverage.map { "\(percent($0)) (\(s.ambiguousCoverage.map(percent) ?? "–"))" } ?? "–"
             lines.append("| \(s.row.rawValue) | \(number(s.md)) | \(number(s.featureMD)) | \(number(s.iou, digits: 2)) | "
-                + "\(number(s.centroidError)) | \(number(s.psnrInside)) | \(number(s.psnrOutside)) | \(s.checkerPass.map(percent) ?? "–") | "
+                + "\(number(s.centroidError)) | \(number(s.psnrInside)) | \(number(s.psnrOutside)) | \(number(s.perceptual, digits: 3)) | \(s.checkerPass.map(percent) ?? "–") | "
                 + "\(s.found.map(percent) ?? "–") | \(number(s.discriminatorLogit, digits: 2)) | \(number(s.diversity)) | \(coverage) | "
                 + "\(number(s.secondsPerIntention, digits: 2)) | \(number(s.gflops)) |")
         }

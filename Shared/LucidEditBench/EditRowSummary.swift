@@ -10,6 +10,8 @@ public struct EditRowSummary: Codable, Sendable {
     /// Checker point distance, pixels (nil without the scorer).
     public var md: Double?
     public var featureMD: Double
+    /// LPIPS-like distance to the intended ground truth.
+    public var perceptual: Double
     public var iou: Double?
     /// Over the tasks where the object was found.
     public var centroidError: Double?
@@ -44,6 +46,7 @@ public struct EditRowSummary: Codable, Sendable {
         self.tasks = records.count
         md = mean(truths.map(\.md))
         featureMD = mean(best.map(\.featureMD)) ?? .nan
+        perceptual = mean(best.map(\.perceptual)) ?? .nan
         iou = mean(truths.map(\.iou))
         centroidError = mean(truths.compactMap(\.centroidError))
         checkerPass = share(truths.map(\.checkerPass))

@@ -30,6 +30,19 @@ public final class VAEEncoder: Module {
         h = try midBlock(h)
         return try convOut(convNormOut(h, activation: .silu))
     }
+
+    /// The output of every down block, then of the mid block: the encoder's feature pyramid (for
+    /// perceptual distances).
+    public func blockFeatures(_ image: Tensor) throws -> [Tensor] {
+        var h = try convIn(image)
+        var features: [Tensor] = []
+        for block in downBlocks {
+            h = try block(h)
+            features.append(h)
+        }
+        features.append(try midBlock(h))
+        return features
+    }
 }
 
 /// `conv_in → mid block → up blocks → norm → SiLU → conv_out` to image channels.

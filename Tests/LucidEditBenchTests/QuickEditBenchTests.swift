@@ -45,6 +45,7 @@ final class QuickEditBenchTests: XCTestCase {
                 for result in row.results {
                     XCTAssertTrue(result.psnrInside.isFinite || row.row == .truth, "\(task.id) \(row.row) PSNR in")
                     XCTAssertTrue(result.featureMD.isFinite && result.discriminatorLogit.isFinite, "\(task.id) \(row.row)")
+                    XCTAssertTrue(result.perceptual.isFinite && result.perceptual >= 0, "\(task.id) \(row.row) perceptual")
                     if row.row.isDiffusion {
                         XCTAssertTrue(result.psnrOutside.isFinite, "\(task.id) \(row.row) changes the outside a little")
                         XCTAssertGreaterThan(result.times.sample, 0)
@@ -54,6 +55,7 @@ final class QuickEditBenchTests: XCTestCase {
             }
             let identity = try XCTUnwrap(task.rows.first { $0.row == .identity }?.results.first)
             XCTAssertEqual(identity.psnrOutside, .infinity)
+            XCTAssertGreaterThan(identity.perceptual, 0, "\(task.id): the unedited picture is not the ground truth")
             // The input's own features match each handle where it is: the distance is the drag's length.
             XCTAssertEqual(identity.featureMD, task.dragLength, accuracy: 2.5, task.id)
             let copy = try XCTUnwrap(task.rows.first { $0.row == .copyPaste }?.results.first)
