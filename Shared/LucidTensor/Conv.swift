@@ -36,12 +36,19 @@ struct ConvGeometry {
 /// Unfolds output rows `y0..<y1` of image `x` (Cin×H×W) into `col` ((Cin·kh·kw)×((y1−y0)·Wout)).
 private func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry, _ y0: Int, _ y1: Int) {
     let cols = (y1 - y0) * g.outWidth
+    // Stride 1 with the output as wide as the input: each kernel tap's rows are one shifted block
+    // of the input, copied at once, with the columns the shift wraps round set to zero.
+    let sameWidth = g.stride == 1 && g.outWidth == g.width
     parallelRanges(g.inChannels, costPerItem: g.kernelH * g.kernelW * cols) { channels in
         for c in channels {
             let plane = x + c * g.height * g.width
             for ki in 0..<g.kernelH {
                 for kj in 0..<g.kernelW {
                     let row = col + ((c * g.kernelH + ki) * g.kernelW + kj) * cols
+                    if sameWidth {
+                        shiftedRows(plane, row, g, y0, y1, rowOffset: ki - g.padding.top, shift: kj - g.padding.left)
+                        continue
+                    }
                     for y in y0..<y1 {
                         let dst = row + (y - y0) * g.outWidth
                         let iy = y * g.stride - g.padding.top + ki
@@ -67,6 +74,36 @@ private func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float
                 }
             }
         }
+    }
+}
+
+/// Output rows `y0..<y1` of one kernel tap when the output is as wide as the input (stride 1):
+/// `dst[y][x] = plane[y + rowOffset][x + shift]`, zero outside the input.
+@inline(__always)
+private func shiftedRows(
+    _ plane: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ g: ConvGeometry, _ y0: Int, _ y1: Int,
+    rowOffset: Int, shift: Int
+) {
+    let w = g.width
+    let lo = Swift.min(y1, Swift.max(y0, -rowOffset)), hi = Swift.max(lo, Swift.min(y1, g.height - rowOffset))
+    if lo > y0 { dst.update(repeating: 0, count: (lo - y0) * w) }
+    if hi < y1 { (dst + (hi - y0) * w).update(repeating: 0, count: (y1 - hi) * w) }
+    guard hi > lo else { return }
+    let block = dst + (lo - y0) * w, count = (hi - lo) * w
+    let source = plane + (lo + rowOffset) * w + shift
+    // The block's first (shift < 0) or last (shift > 0) elements would read outside the plane; they
+    // fall in the zeroed columns anyway.
+    let skip = Swift.min(count, Swift.abs(shift))
+    if shift < 0 {
+        (block + skip).update(from: source + skip, count: count - skip)
+    } else {
+        block.update(from: source, count: count - skip)
+    }
+    if shift == 0 { return }
+    let edge = Swift.min(w, Swift.abs(shift)), first = shift < 0 ? 0 : w - edge
+    for r in 0..<(hi - lo) {
+        let columns = block + r * w + first
+        for e in 0..<edge { columns[e] = 0 }
     }
 }
 

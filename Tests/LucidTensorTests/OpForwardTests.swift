@@ -9,6 +9,8 @@ final class OpForwardTests: XCTestCase {
             (4, 3, 1, 1, Padding2D(0), 5, 5),                                   // 1×1 as a GEMM
             (3, 4, 3, 2, Padding2D(top: 0, bottom: 1, left: 0, right: 1), 8, 8), // VAE downsample
             (2, 3, 3, 2, Padding2D(1), 7, 9),                                   // UNet downsample, odd size
+            (3, 2, 3, 1, Padding2D(top: 2, bottom: 0, left: 2, right: 0), 5, 4), // same width, one-sided
+            (2, 2, 5, 1, Padding2D(2), 3, 2),                                   // taps shifted past the edge
         ]
         for (i, c) in cases.enumerated() {
             let x = randomTensor([2, c.cin, c.h, c.w], seed: UInt64(i))
