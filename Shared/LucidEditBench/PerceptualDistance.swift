@@ -4,8 +4,9 @@
 /// squared difference summed over channels, averaged over positions and then over the layers. LPIPS
 /// weighs each channel with weights learned from human judgements; without them this is LPIPS's
 /// uncalibrated form, which that paper found already agrees with people's judgements more often
-/// than PSNR or SSIM do. The encoder was trained on the demo world's pictures, whose shapes and colours it has to
-/// keep, so its features are the ones that matter there. 0 for identical images, at most 4.
+/// than PSNR or SSIM do. The encoder was trained on the demo world's pictures, whose shapes and
+/// colours it has to keep, so its features are the ones that matter there. 0 for identical images,
+/// at most 4.
 import LucidEditing
 import LucidImage
 import LucidTensor
