@@ -9,7 +9,8 @@ import XCTest
 final class PerceptualDistanceTests: XCTestCase {
     func testItIsZeroForTheSamePictureSymmetricAndOrdersNearAndFarPictures() throws {
         let root = QuickEditBenchTests.root
-        let metric = PerceptualDistance(model: try EditingModel(folder: root.appendingPathComponent("Models/demo-world")))
+        let model = try EditingModel(folder: root.appendingPathComponent("Models/demo-world"))
+        let metric = PerceptualDistance(model: model)
         let task = root.appendingPathComponent("Benchmarks/data/drag-large-dev/task-0001")
         let truth = try PNGCodec.decode(Data(contentsOf: task.appendingPathComponent("gt-move.png")))
         let input = try PNGCodec.decode(Data(contentsOf: task.appendingPathComponent("input.png")))
