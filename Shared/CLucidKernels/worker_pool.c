@@ -99,12 +99,12 @@ static void ensure_workers(int count) {
     }
 }
 
-int lucid_pool_run(long iterations, int threads, lucid_pool_body body, void *context) {
+void lucid_pool_run(long iterations, int threads, lucid_pool_body body, void *context) {
     int expected = 0;
     if (threads <= 1 || iterations <= 1
         || !atomic_compare_exchange_strong(&pool.busy, &expected, 1)) {
         for (long i = 0; i < iterations; i++) body(context, i);
-        return 0;
+        return;
     }
     ensure_workers(threads - 1);
     atomic_store_explicit(&pool.iterations, iterations, memory_order_relaxed);
@@ -121,5 +121,4 @@ int lucid_pool_run(long iterations, int threads, lucid_pool_body body, void *con
     run_items(generation);
     while (atomic_load_explicit(&pool.done, memory_order_acquire) < iterations) relax();
     atomic_store(&pool.busy, 0);
-    return 1;
 }

@@ -179,7 +179,7 @@ public final class EditBenchRunner {
     /// `image` as the VAE's latent: one encode serves the feature match and the discriminator.
     func latent(_ image: RasterImage) throws -> Tensor {
         let bridge = LatentBridge(model: model)
-        return try bridge.encode(bridge.pixels(image, frame: bridge.frame(width: image.width, height: image.height, side: nil)))
+        return try bridge.encode(bridge.nativePixels(image))
     }
 
     /// The discriminator's logit on the clean latent `z` (t = 0).

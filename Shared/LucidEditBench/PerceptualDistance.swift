@@ -27,8 +27,7 @@ public struct PerceptualDistance {
 
     /// The features of `image` at the model's native size.
     public func features(_ image: RasterImage) throws -> Features {
-        let bridge = LatentBridge(model: model)
-        let pixels = try bridge.pixels(image, frame: bridge.frame(width: image.width, height: image.height, side: nil))
+        let pixels = try LatentBridge(model: model).nativePixels(image)
         return Features(layers: try model.vae.encoder.blockFeatures(pixels).map { layer in
             try layer / (layer.squared().sum(axes: [1], keepingDimensions: true).sqrt() + 1e-10)
         })

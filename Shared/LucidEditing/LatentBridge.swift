@@ -54,6 +54,11 @@ public struct LatentBridge {
         }
     }
 
+    /// `image` at the model's native size as `[1, 3, h, w]` in [-1, 1].
+    public func nativePixels(_ image: RasterImage) throws -> Tensor {
+        try pixels(image, frame: frame(width: image.width, height: image.height, side: nil))
+    }
+
     /// z₀ = E(x)·scaling factor (the posterior mean).
     public func encode(_ pixels: Tensor) throws -> Tensor {
         try model.vae.encode(pixels).mean * model.scalingFactor

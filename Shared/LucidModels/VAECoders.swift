@@ -25,23 +25,25 @@ public final class VAEEncoder: Module {
     }
 
     public func callAsFunction(_ image: Tensor) throws -> Tensor {
-        var h = try convIn(image)
-        for block in downBlocks { h = try block(h) }
-        h = try midBlock(h)
-        return try convOut(convNormOut(h, activation: .silu))
+        try convOut(convNormOut(trunk(image) { _ in }, activation: .silu))
     }
 
     /// The output of every down block, then of the mid block: the encoder's feature pyramid (for
     /// perceptual distances).
     public func blockFeatures(_ image: Tensor) throws -> [Tensor] {
-        var h = try convIn(image)
         var features: [Tensor] = []
+        let mid = try trunk(image) { features.append($0) }
+        return features + [mid]
+    }
+
+    /// `conv_in`, the down blocks (each output handed to `blockOutput`) and the mid block.
+    private func trunk(_ image: Tensor, blockOutput: (Tensor) -> Void) throws -> Tensor {
+        var h = try convIn(image)
         for block in downBlocks {
             h = try block(h)
-            features.append(h)
+            blockOutput(h)
         }
-        features.append(try midBlock(h))
-        return features
+        return try midBlock(h)
     }
 }
 

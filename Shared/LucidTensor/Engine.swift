@@ -64,7 +64,7 @@ func concurrentPerform(iterations: Int, _ body: (Int) -> Void) {
     withoutActuallyEscaping(body) { body in
         var kernel = DisjointWritesKernel(body: body)
         withUnsafeMutablePointer(to: &kernel) { pointer in
-            _ = lucid_pool_run(iterations, Int32(Engine.threads), { context, index in
+            lucid_pool_run(iterations, Int32(Engine.threads), { context, index in
                 context!.assumingMemoryBound(to: DisjointWritesKernel.self).pointee.body(index)
             }, pointer)
         }

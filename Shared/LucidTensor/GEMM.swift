@@ -49,9 +49,9 @@ func sgemm(
     let units = (length + splitAlignment - 1) / splitAlignment
     let parts = Swift.min(threads, units)
     concurrentPerform(iterations: parts) { part in
-        let lo = Swift.min(length, units * part / parts * splitAlignment)
+        // parts ≤ units, so every block gets at least one unit and starts inside C.
+        let lo = units * part / parts * splitAlignment
         let hi = Swift.min(length, units * (part + 1) / parts * splitAlignment)
-        guard lo < hi else { return }
         if alongColumns {
             product(m, hi - lo, a, b + (transB ? lo * ldb : lo), c + lo)
         } else {

@@ -33,8 +33,8 @@ int lucid_cpu_vector_width(void);
 typedef void (*lucid_pool_body)(void *context, long index);
 
 /// Runs body(context, 0..<iterations) on the calling thread and up to `threads - 1` pool workers,
-/// and returns when every item is done: 1 when the pool ran it, 0 when it ran in sequence on the
-/// calling thread (one thread, one item, or the pool already busy, as in a nested call).
-int lucid_pool_run(long iterations, int threads, lucid_pool_body body, void *context);
+/// and returns when every item is done; in sequence on the calling thread with one thread, one
+/// item, or the pool already busy (as in a nested call).
+void lucid_pool_run(long iterations, int threads, lucid_pool_body body, void *context);
 
 #endif
