@@ -13,11 +13,13 @@ public struct EditingEnergy {
     public let geometry: DragGeometry
     public let editWeight: Float, contentWeight: Float, inpaintWeight: Float, scale: Float
 
+    /// The inpainting term (w_i) is off when the sampler starts from the warped latent: the warp has
+    /// already put what lay behind the handles in their place (see `EditingOptions.inpaintWeight`).
     public init(geometry: DragGeometry, options: EditingOptions) {
         self.geometry = geometry
         editWeight = options.editWeight
         contentWeight = options.contentWeight
-        inpaintWeight = options.inpaintWeight
+        inpaintWeight = options.warpStart && geometry.latentWarp != nil ? 0 : options.inpaintWeight
         scale = options.energyScale
     }
 

@@ -79,7 +79,7 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `contentWeight`. Subsequent reads from it will return its default value.
   public mutating func clearContentWeight() {_uniqueStorage()._contentWeight = nil}
 
-  /// w_i, default 0.2
+  /// w_i, default 0.2; used with the patch-copy start only (the warped start needs none)
   public var inpaintWeight: Float {
     get {_storage._inpaintWeight ?? 0}
     set {_uniqueStorage()._inpaintWeight = newValue}
