@@ -14,9 +14,9 @@ public struct EditingOptions: Sendable, Equatable {
     /// w_c: keep the features outside the mask as they were.
     public var contentWeight: Float = 6
     /// w_i: push the vacated part of the handle window away from its original content. Only with the
-    /// patch-copy start: the warped start already leaves the background there, and on 90 dev tasks the
-    /// term on top of it hollowed enlarged objects and left moved ones behind (MD 2.9 → 2.4 px, checker
-    /// 87 → 94 % without it).
+    /// patch-copy start: the warped start already leaves the background there, and on dev tasks
+    /// 0061–0150 the term on top of it hollowed enlarged objects and left traces of moved ones (MD
+    /// 2.9 → 2.4 px, checker 87 → 94 % without it).
     public var inpaintWeight: Float = 0.2
     /// λ, the energy scale (method.md: 2000; the demo model's feature gradients are ~10× weaker than
     /// SD-1.5's, and 20000 moved objects on 14 dev tasks where 2000 left large drags undone).
