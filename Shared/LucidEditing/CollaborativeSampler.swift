@@ -74,7 +74,7 @@ public struct CollaborativeSampler {
         guard first < scheduler.timesteps.count, let inverted = inversion.references[scheduler.timesteps[first]] else {
             throw EditingError.unsupported("the inversion has no latent for the start step \(first)")
         }
-        if options.warpStart, let warped = try geometry.warped(inverted) {
+        if geometry.startsWarped(options), let warped = try geometry.warped(inverted) {
             return warped
         }
         let source = inverted.scalars

@@ -97,6 +97,12 @@ public struct DragGeometry {
         self.window = window
     }
 
+    /// Whether sampling starts from the warped latent (`warped`): `warp_start` is on and the
+    /// intention has a warp. The start latent and E_edit's inpainting term both follow it.
+    public func startsWarped(_ options: EditingOptions) -> Bool {
+        options.warpStart && latentWarp != nil
+    }
+
     /// `inverted` (`[1, C, h/f, w/f]`) with every cell in M_lat taking the content of the cell its
     /// centre came from under `latentWarp` (nearest cell, clamped to the latent, and to the nearest
     /// cell of M_lat when it lies outside it): the drag's whole

@@ -19,7 +19,7 @@ public struct EditingEnergy {
         self.geometry = geometry
         editWeight = options.editWeight
         contentWeight = options.contentWeight
-        inpaintWeight = options.warpStart && geometry.latentWarp != nil ? 0 : options.inpaintWeight
+        inpaintWeight = geometry.startsWarped(options) ? 0 : options.inpaintWeight
         scale = options.energyScale
     }
 
