@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY_SD = ROOT / "Tests" / "Fixtures" / "engine" / "tiny-sd"
+DEMO_MODEL = ROOT / "Models" / "demo-world"
 
 
 def machine_busy_ticks():
@@ -218,6 +219,65 @@ def tiny_ddim():
     return run
 
 
+# ---- demo model rows (the shipped trained weights, native 32x32 latent: the passes of one drag edit) ----
+
+def demo_unet():
+    from diffusers import UNet2DConditionModel
+    unet = UNet2DConditionModel.from_pretrained(DEMO_MODEL / "unet").float().eval()
+    for p in unet.parameters():
+        p.requires_grad_(False)
+    return unet
+
+
+def demo_unet_forward(batch):
+    """An inversion step (batch 1) or a guided sampling step's prompts (batch 3)."""
+    def make():
+        unet = demo_unet()
+        latent, context = seeded([batch, 4, 32, 32], 21), seeded([batch, 32, 128], 22)
+        t = torch.tensor(500)
+
+        def run():
+            with torch.no_grad():
+                return unet(latent, t, encoder_hidden_states=context).sample
+        return run
+    return make
+
+
+def demo_unet_energy_gradient():
+    """Editing guidance's shape of work: mean(up_blocks[1]²) + mean(up_blocks[2]²), d/dlatent."""
+    unet = demo_unet()
+    latent0, context = seeded([1, 4, 32, 32], 21), seeded([1, 32, 128], 22)
+    t = torch.tensor(500)
+    features = {}
+    for i in (1, 2):
+        unet.up_blocks[i].register_forward_hook(lambda m, inp, out, i=i: features.__setitem__(i, out))
+
+    def run():
+        latent = latent0.clone().requires_grad_(True)
+        unet(latent, t, encoder_hidden_states=context)
+        energy = features[1].pow(2).mean() + features[2].pow(2).mean()
+        energy.backward()
+        features.clear()
+        return latent.grad
+    return run
+
+
+def demo_discriminator_gradient():
+    """Quality guidance: the latent discriminator's grad of sum log D w.r.t. the latent."""
+    sys.path.insert(0, str(ROOT))
+    from tools.demoworld.train.discriminator import LatentDiscriminator
+    disc = LatentDiscriminator.from_pretrained(str(DEMO_MODEL / "discriminator")).float().eval()
+    for p in disc.parameters():
+        p.requires_grad_(False)
+    latent0 = seeded([1, 4, 32, 32], 23)
+
+    def run():
+        latent = latent0.clone().requires_grad_(True)
+        F.logsigmoid(disc(latent, torch.tensor([500]))).sum().backward()
+        return latent.grad
+    return run
+
+
 ROWS = {
     "op conv3x3 320ch 64x64": (op_conv3x3, False),
     "op conv3x3 fwd+input-grad 320ch 64x64": (op_conv3x3_grad, False),
@@ -233,6 +293,10 @@ ROWS = {
     "vae decode 64x64 latent": (vae_decode, True),
     "clip text 2x77": (clip_text, False),
     "tiny ddim 50 steps cfg": (tiny_ddim, True),
+    "demo unet fwd 32x32 b1": (demo_unet_forward(1), False),
+    "demo unet fwd 32x32 b3": (demo_unet_forward(3), False),
+    "demo unet fwd+grad decoder energy b1": (demo_unet_energy_gradient, False),
+    "demo discriminator score+grad b1": (demo_discriminator_gradient, False),
 }
 
 

@@ -32,7 +32,7 @@ public struct EngineBenchRow: Sendable {
 /// Runs the engine benchmark.
 public enum EngineBenchmark {
     /// Every row, in table order.
-    public static var allCases: [BenchCase] { BenchCase.opCases + BenchCase.modelCases }
+    public static var allCases: [BenchCase] { BenchCase.opCases + BenchCase.modelCases + BenchCase.demoModelCases }
 
     /// Runs the selected rows in Swift, then the PyTorch twin on the same rows.
     public static func run(_ options: EngineBenchOptions, log: (String) -> Void) throws -> [EngineBenchRow] {
