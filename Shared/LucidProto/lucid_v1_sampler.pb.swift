@@ -139,7 +139,7 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `memoryBankFrom`. Subsequent reads from it will return its default value.
   public mutating func clearMemoryBankFrom() {_uniqueStorage()._memoryBankFrom = nil}
 
-  /// scales the editing-guidance gradient, default 0.04
+  /// scales the editing-guidance gradient, default 0.01 (DiffEditor: 0.04)
   public var stepFactor: Float {
     get {_storage._stepFactor ?? 0}
     set {_uniqueStorage()._stepFactor = newValue}
