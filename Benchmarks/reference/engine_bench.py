@@ -136,26 +136,18 @@ def sd15_unet():
     return UNet2DConditionModel(**SD15_UNET).eval()
 
 
-def unet_forward(batch):
-    def make():
-        unet = sd15_unet()
-        latent, context = seeded([batch, 4, 64, 64], 11), seeded([batch, 77, 768], 12)
-        t = torch.tensor(981)
-
-        def run():
-            with torch.no_grad():
-                return unet(latent, t, encoder_hidden_states=context).sample
-        return run
-    return make
+def forward_run(unet, latent, context, t):
+    """One UNet forward without gradients."""
+    def run():
+        with torch.no_grad():
+            return unet(latent, t, encoder_hidden_states=context).sample
+    return run
 
 
-def unet_energy_gradient():
-    """E = mean(up_blocks[1] output²) + mean(up_blocks[2] output²); dE/dlatent (batch 1)."""
-    unet = sd15_unet()
+def energy_gradient_run(unet, latent0, context, t):
+    """E = mean(up_blocks[1] output²) + mean(up_blocks[2] output²); dE/dlatent."""
     for p in unet.parameters():
         p.requires_grad_(False)
-    latent0, context = seeded([1, 4, 64, 64], 11), seeded([1, 77, 768], 12)
-    t = torch.tensor(981)
     features = {}
     for i in (1, 2):
         unet.up_blocks[i].register_forward_hook(lambda m, inp, out, i=i: features.__setitem__(i, out))
@@ -168,6 +160,19 @@ def unet_energy_gradient():
         features.clear()
         return latent.grad
     return run
+
+
+def unet_forward(batch):
+    def make():
+        latent, context = seeded([batch, 4, 64, 64], 11), seeded([batch, 77, 768], 12)
+        return forward_run(sd15_unet(), latent, context, torch.tensor(981))
+    return make
+
+
+def unet_energy_gradient():
+    """The decoder energy's gradient (batch 1)."""
+    latent, context = seeded([1, 4, 64, 64], 11), seeded([1, 77, 768], 12)
+    return energy_gradient_run(sd15_unet(), latent, context, torch.tensor(981))
 
 
 def vae_decode():
@@ -223,43 +228,21 @@ def tiny_ddim():
 
 def demo_unet():
     from diffusers import UNet2DConditionModel
-    unet = UNet2DConditionModel.from_pretrained(DEMO_MODEL / "unet").float().eval()
-    for p in unet.parameters():
-        p.requires_grad_(False)
-    return unet
+    return UNet2DConditionModel.from_pretrained(DEMO_MODEL / "unet").float().eval()
 
 
 def demo_unet_forward(batch):
     """An inversion step (batch 1) or a guided sampling step's prompts (batch 3)."""
     def make():
-        unet = demo_unet()
         latent, context = seeded([batch, 4, 32, 32], 21), seeded([batch, 32, 128], 22)
-        t = torch.tensor(500)
-
-        def run():
-            with torch.no_grad():
-                return unet(latent, t, encoder_hidden_states=context).sample
-        return run
+        return forward_run(demo_unet(), latent, context, torch.tensor(500))
     return make
 
 
 def demo_unet_energy_gradient():
-    """Editing guidance's shape of work: mean(up_blocks[1]²) + mean(up_blocks[2]²), d/dlatent."""
-    unet = demo_unet()
-    latent0, context = seeded([1, 4, 32, 32], 21), seeded([1, 32, 128], 22)
-    t = torch.tensor(500)
-    features = {}
-    for i in (1, 2):
-        unet.up_blocks[i].register_forward_hook(lambda m, inp, out, i=i: features.__setitem__(i, out))
-
-    def run():
-        latent = latent0.clone().requires_grad_(True)
-        unet(latent, t, encoder_hidden_states=context)
-        energy = features[1].pow(2).mean() + features[2].pow(2).mean()
-        energy.backward()
-        features.clear()
-        return latent.grad
-    return run
+    """Editing guidance's shape of work: the decoder energy's gradient on the demo UNet."""
+    latent, context = seeded([1, 4, 32, 32], 21), seeded([1, 32, 128], 22)
+    return energy_gradient_run(demo_unet(), latent, context, torch.tensor(500))
 
 
 def demo_discriminator_gradient():

@@ -12,16 +12,8 @@ extension BenchCase {
             BenchCase(name: "unet fwd 64x64 b1", isHuge: true) { try unetForward(batch: 1) },
             BenchCase(name: "unet fwd 64x64 b2", isHuge: true) { try unetForward(batch: 2) },
             BenchCase(name: "unet fwd+grad decoder energy b1", isHuge: true) {
-                let unet = try SharedUNet.sd15()
-                let latent = seeded([1, 4, 64, 64], 11), context = seeded([1, 77, 768], 12)
-                return {
-                    // E = mean(up_blocks[1] output²) + mean(up_blocks[2] output²); dE/dlatent.
-                    let tape = GradientTape()
-                    let x = tape.watch(latent)
-                    let features = try unet.upBlockFeatures(x, timestep: 981, encoderHiddenStates: context, blocks: [1, 2])
-                    let energy = try features[0].squared().mean() + features[1].squared().mean()
-                    _ = try tape.gradient(of: energy, wrt: x)
-                }
+                decoderEnergyGradient(try SharedUNet.sd15(), latent: seeded([1, 4, 64, 64], 11),
+                                      context: seeded([1, 77, 768], 12), timestep: 981)
             },
             BenchCase(name: "vae decode 64x64 latent", isHuge: true) {
                 SharedUNet.release()
@@ -64,22 +56,46 @@ extension BenchCase {
         return { _ = try unet(latent, timestep: 981, encoderHiddenStates: context) }
     }
 
+    /// E = mean(up_blocks[1] output²) + mean(up_blocks[2] output²) and dE/dlatent: editing
+    /// guidance's shape of work.
+    static func decoderEnergyGradient(_ unet: UNet2DConditionModel, latent: Tensor, context: Tensor, timestep: Float)
+        -> () throws -> Void
+    {
+        return {
+            let tape = GradientTape()
+            let x = tape.watch(latent)
+            let features = try unet.upBlockFeatures(x, timestep: timestep, encoderHiddenStates: context, blocks: [1, 2])
+            let energy = try features[0].squared().mean() + features[1].squared().mean()
+            _ = try tape.gradient(of: energy, wrt: x)
+        }
+    }
+
     /// The tiny SD-1.x fixture folder (configs only are read), relative to the package root.
     static var tinyFixture: URL { URL(fileURLWithPath: "Tests/Fixtures/engine/tiny-sd") }
 }
 
-/// One SD-1.5-size UNet with seeded random weights, built once for the UNet rows (building it
-/// is not timed) and released before the other rows so their peak memory does not include it.
+/// The UNet the current rows share, built once (building or loading it is not timed) and released
+/// before rows that use another, so a row's peak memory holds one UNet at most.
 enum SharedUNet {
     // Used only by the benchmark's thread, which sets up the rows one after another.
-    nonisolated(unsafe) private static var model: UNet2DConditionModel?
+    nonisolated(unsafe) private static var model: (name: String, unet: UNet2DConditionModel)?
 
-    static func sd15() throws -> UNet2DConditionModel {
-        if let model { return model }
-        let unet = try UNet2DConditionModel(configuration: .init())
-        unet.randomizeParameters(seed: 0)
-        model = unet
+    /// The UNet called `name`, made by `make` unless it is the one held.
+    static func named(_ name: String, _ make: () throws -> UNet2DConditionModel) rethrows -> UNet2DConditionModel {
+        if let model, model.name == name { return model.unet }
+        model = nil
+        let unet = try make()
+        model = (name, unet)
         return unet
+    }
+
+    /// SD-1.5's UNet with seeded random weights.
+    static func sd15() throws -> UNet2DConditionModel {
+        try named("sd15") {
+            let unet = try UNet2DConditionModel(configuration: .init())
+            unet.randomizeParameters(seed: 0)
+            return unet
+        }
     }
 
     static func release() { model = nil }
