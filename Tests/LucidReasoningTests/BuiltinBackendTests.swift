@@ -128,9 +128,14 @@ final class BuiltinBackendTests: XCTestCase {
         let move = try XCTUnwrap(withCaption.intentions.first { $0.kind == .move })
         XCTAssertEqual(move.targetPrompt, caption, "a move does not change what the caption says")
         XCTAssertEqual(move.description_p, "move the red circle to the right")
-        let stretch = try XCTUnwrap(withCaption.intentions.first { $0.kind == .stretchHorizontal })
-        XCTAssertEqual(stretch.targetPrompt, "a small red ellipse and a blue star on a light gray background",
-                       "a stretched circle is an ellipse")
+        // A stretched circle is an ellipse, sized as the locator would size an ellipse of its area
+        // (half-extent r·√(f/0.6)): radius 11 stretched by 14/11 is medium, by 26/11 large.
+        for (x, size) in [(78.0, "medium"), (90.0, "large")] {
+            let answer = backend.answer(try SyntheticScene.redCircle.input([drag(75, 64, x, 64)], caption: caption, count: 7))
+            let stretch = try XCTUnwrap(answer.intentions.first { $0.kind == .stretchHorizontal })
+            XCTAssertEqual(stretch.targetPrompt, "a \(size) red ellipse and a blue star on a light gray background",
+                           "a small circle stretched to x = \(x)")
+        }
         let square = SyntheticScene(shapes: [(.square, SyntheticScene.red, 64, 64, 14)])
         let squareCaption = "a medium red square on a light gray background"
         for (pull, kind) in [(drag(77, 64, 87, 64), Lucid_V1_IntentionKind.stretchHorizontal), (drag(64, 77, 64, 87), .stretchVertical)] {

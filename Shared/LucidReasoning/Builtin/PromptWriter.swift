@@ -4,7 +4,9 @@
 /// The target prompt is the caption as it should read after the edit, so only what a caption names
 /// changes it: the size word of the resized object (from the fitted scale, on the same bounds the
 /// locator uses, so a large circle shrunk to 0.6 reads "medium", not "small"; no word change, no prompt
-/// change), and a stretched circle becomes an ellipse. A move, rotation or deformation leaves the caption
+/// change), and a stretched circle becomes an ellipse with the size word the locator would give it (a
+/// medium circle stretched to twice its width is a large ellipse). A stretched square or star keeps its words:
+/// "a large square" would pull it back to a square. A move, rotation or deformation leaves the caption
 /// as it was (as the demo world's own captions do): the drag guidance carries the geometry, and prompts a
 /// text encoder never saw ("moved to the right") do not pull the image off course.
 import Foundation
@@ -56,7 +58,11 @@ public struct PromptWriter: Sendable {
             let size = resizedWord(kind: kind, object: object, scale: fit?.parameter)
             return size == object.size ? nil : withArticle("\(size) \(object.noun)")
         case .stretchHorizontal where object.shape == .circle, .stretchVertical where object.shape == .circle:
-            return withArticle("\(object.size) \(object.colour) \(ShapeName.ellipse.rawValue)")
+            // The size word the locator would give the stretched circle, an ellipse of the same area.
+            let factor = fit.map { min(max($0.parameter, 0.05), 20) } ?? 1
+            let area = factor * ShapeName.circle.unitFilledArea / ShapeName.ellipse.unitFilledArea
+            let size = RegionDescription.sizeWord(radius: object.radius * area.squareRoot(), imageSide: object.imageSide)
+            return withArticle("\(size) \(object.colour) \(ShapeName.ellipse.rawValue)")
         default: return nil
         }
     }
