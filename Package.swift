@@ -226,7 +226,7 @@ let package = Package(
                     dependencies: ["LucidEditing", "LucidModels", "LucidTensor", "LucidImage", "LucidTestSupport"],
                     path: "Tests/LucidEditingTests"),
         // The Sampler service behind a real broker: progress, results, the inversion cache, bad input, cancel.
-        .testTarget(name: "SamplerServiceTests", dependencies: ["LucidSamplerService", "LucidBus", "LucidImage", "LucidProto"],
+        .testTarget(name: "SamplerServiceTests", dependencies: ["LucidSamplerService", "LucidEditing", "LucidBus", "LucidImage", "LucidProto"],
                     path: "Tests/SamplerServiceTests"),
         // Codecs on real files, decoding from the contract, resizing.
         .testTarget(name: "LucidImageTests", dependencies: ["LucidImage", "LucidProto"], path: "Tests/LucidImageTests"),

@@ -37,8 +37,8 @@ THE SPEC (the Swift implementation follows the same text; option names are Sampl
   s_cont(l) = Σ sim(F_cur, F_ref)·m_out / Σ m_out; E_content = mean_l w_c/(1 + 4·s_cont) (0 if m_out empty).
   g_e = ∇_z λE_edit, g_c = ∇_z λE_content; g_edit = step_factor·(M_lat·g_e + (1 − M_lat)·g_c).
 - Guidance step: i < guidance_steps and (i < dense_guidance_steps or i % 2 == 0).
-- Main pass: [z, z] with [E(""), E(target)], or [z, z, z] with [.., E(source)] on guidance steps when
-  w_sem != 0; from step memory_bank_from on every decoder self-attention attends to cat([own, bank[t]])
+- Main pass: [z, z] with [E(""), E(target)], or [z, z, z] with [.., E(source)] on guidance steps
+  i < semantic_steps when w_sem != 0; from step memory_bank_from on every decoder self-attention attends to cat([own, bank[t]])
   keys and values. ε_cfg = ε∅ + s·(ε_T − ε∅); g_sem = w_sem·M_lat·(ε_T − ε_S).
 - Quality (every step when w_q != 0): g_q = −w_q·sqrt(1−ᾱ_t)·∇_z Σ logsigmoid(D(z, [t])).
 - Update: ε̂ = ε_cfg + g_edit + g_sem + g_q; x0 = (z − sqrt(1−ᾱ_t)·ε̂)/sqrt(ᾱ_t);
@@ -77,7 +77,7 @@ sys.path.insert(0, str(ROOT))
 #: SamplingOptions defaults (Shared/Protos/lucid/v1/sampler.proto).
 DEFAULTS = dict(
     steps=50, guidance_scale=4.0, edit_weight=4.0, content_weight=6.0, inpaint_weight=0.2,
-    energy_scale=2000.0, semantic_weight=1.5, quality_weight=1e-3, guidance_steps=30,
+    energy_scale=2000.0, semantic_weight=1.5, quality_weight=1e-3, guidance_steps=30, semantic_steps=30,
     memory_bank_from=5, step_factor=0.04, dense_guidance_steps=10, sde_eta=0.4, sde_from=11,
     sde_to=19, time_travel=False, time_travel_steps=[22, 24, 26, 28], time_travel_repeats=3,
     window=3, feature_blocks=[1, 2], feature_stride=4, keep_outside=True, outside_feather=3,
@@ -357,7 +357,7 @@ def guided_step(models, i, t, z, schedule, ctx, bank, ref_feats_of, geo, opts, n
     """One sampling step i at timestep t from z (at ᾱ_t); returns z at ᾱ_prev."""
     a_t, a_prev = schedule.alpha(t), schedule.alpha_prev(t)
     guide = is_guidance_step(i, opts)
-    semantic = guide and opts["semantic_weight"] != 0
+    semantic = guide and opts["semantic_weight"] != 0 and i < opts["semantic_steps"]
     b = 3 if semantic else 2
     context = ctx["main3"] if semantic else ctx["main2"]
 

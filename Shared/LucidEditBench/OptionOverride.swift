@@ -15,7 +15,7 @@ public struct OptionOverride: Sendable, Codable, Equatable, CustomStringConverti
         "inversion_strength": \.inversionStrength,
     ]
     static let settableSteps: [String: WritableKeyPath<EditingOptions, Int> & Sendable] = [
-        "guidance_steps": \.guidanceSteps, "dense_guidance_steps": \.denseGuidanceSteps,
+        "guidance_steps": \.guidanceSteps, "dense_guidance_steps": \.denseGuidanceSteps, "semantic_steps": \.semanticSteps,
         "memory_bank_from": \.memoryBankFrom, "blend_outside_from": \.blendOutsideFrom,
         "outside_feather": \.outsideFeather,
     ]

@@ -4,7 +4,7 @@
 ///
 ///     ε̂ = ε_cfg + g_edit + g_sem + g_q
 ///     g_edit = step_factor·( M_lat ⊙ ∇_z λE_edit + (1 − M_lat) ⊙ ∇_z λE_content )   (guidance steps)
-///     g_sem  = w_sem · M_lat ⊙ (ε(z, t, T) − ε(z, t, S))                              (guidance steps)
+///     g_sem  = w_sem · M_lat ⊙ (ε(z, t, T) − ε(z, t, S))                              (guidance steps < semanticSteps)
 ///     g_q    = −w_q · √(1 − ᾱ_t) · ∇_z log D(z, t)                                      (every step)
 ///     x̂₀ = (z − √(1−ᾱ_t)·ε̂) / √ᾱ_t
 ///     z_prev = √ᾱ_prev·x̂₀ + √(1−ᾱ_prev−σ²)·ε_cfg + σ·ξ,  σ = η·√((1−ᾱ_prev)/(1−ᾱ_t))·√(1−ᾱ_t/ᾱ_prev)
@@ -132,7 +132,7 @@ public struct CollaborativeSampler {
         let t = scheduler.timesteps[i]
         let (alpha, alphaPrevious) = try alphas(at: i)
         let guided = options.isGuidanceStep(i)
-        let semantic = guided && options.semanticWeight != 0
+        let semantic = options.isSemanticStep(i)
         var batch = [z, z], context = [contexts.unconditional, contexts.target]
         if semantic {
             batch.append(z)

@@ -33,6 +33,11 @@ public struct EditingOptions: Sendable, Equatable {
     public var qualityWeight: Float = 1
     /// Editing and semantic guidance on steps i < this (i = 0 is the noisiest).
     public var guidanceSteps = 30
+    /// Semantic guidance only on the guidance steps i < this (method.md: all of them). 22, the first three
+    /// guided steps of the sampling, measured better on the demo model's dev tasks whose prompts differ:
+    /// later, the target prompt's size word pulls a resized object to the size the word means to the model,
+    /// not the size the drag asks for.
+    public var semanticSteps = 22
     /// Guidance on every step below this, then on even steps only (DiffEditor's schedule).
     public var denseGuidanceSteps = 10
     /// Decoder self-attention also attends to the inversion's keys/values from this step on.
@@ -82,6 +87,11 @@ public struct EditingOptions: Sendable, Equatable {
     /// Whether step `i` gets editing (and semantic) guidance.
     public func isGuidanceStep(_ i: Int) -> Bool {
         i < guidanceSteps && (i < denseGuidanceSteps || i % 2 == 0)
+    }
+
+    /// Whether step `i` gets semantic guidance.
+    public func isSemanticStep(_ i: Int) -> Bool {
+        semanticWeight != 0 && i < semanticSteps && isGuidanceStep(i)
     }
 
     /// The first sampling step (the inversion runs steps − startStep steps); an out-of-range

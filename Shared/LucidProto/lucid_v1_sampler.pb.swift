@@ -321,6 +321,16 @@ public nonisolated struct Lucid_V1_SamplingOptions: @unchecked Sendable {
   /// Clears the value of `inversionStrength`. Subsequent reads from it will return its default value.
   public mutating func clearInversionStrength() {_uniqueStorage()._inversionStrength = nil}
 
+  /// semantic guidance only on the guidance steps i < this, default 22 (method.md: all of them)
+  public var semanticSteps: UInt32 {
+    get {_storage._semanticSteps ?? 0}
+    set {_uniqueStorage()._semanticSteps = newValue}
+  }
+  /// Returns true if `semanticSteps` has been explicitly set.
+  public var hasSemanticSteps: Bool {_storage._semanticSteps != nil}
+  /// Clears the value of `semanticSteps`. Subsequent reads from it will return its default value.
+  public mutating func clearSemanticSteps() {_uniqueStorage()._semanticSteps = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -561,7 +571,7 @@ fileprivate nonisolated let _protobuf_package = "lucid.v1"
 
 nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SamplingOptions"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{3}blend_outside_from\0\u{3}keep_outside\0\u{3}outside_feather\0\u{3}warp_start\0\u{3}inversion_strength\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}steps\0\u{3}guidance_scale\0\u{1}seed\0\u{3}edit_weight\0\u{3}content_weight\0\u{3}inpaint_weight\0\u{3}energy_scale\0\u{3}semantic_weight\0\u{3}quality_weight\0\u{3}guidance_steps\0\u{3}memory_bank_from\0\u{4}\u{4}step_factor\0\u{3}dense_guidance_steps\0\u{3}sde_eta\0\u{3}sde_from\0\u{3}sde_to\0\u{3}time_travel\0\u{3}time_travel_steps\0\u{3}time_travel_repeats\0\u{1}window\0\u{3}feature_blocks\0\u{3}feature_stride\0\u{3}inversion_prompt\0\u{3}preview_every\0\u{3}working_side\0\u{3}blend_outside_from\0\u{3}keep_outside\0\u{3}outside_feather\0\u{3}warp_start\0\u{3}inversion_strength\0\u{3}semantic_steps\0\u{b}disable_semantic_guidance\0\u{b}disable_quality_guidance\0\u{b}disable_time_travel\0\u{c}\u{c}\u{1}\u{c}\u{d}\u{1}\u{c}\u{e}\u{1}")
 
   fileprivate class _StorageClass {
     var _steps: UInt32? = nil
@@ -594,6 +604,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
     var _outsideFeather: UInt32? = nil
     var _warpStart: Bool? = nil
     var _inversionStrength: Float? = nil
+    var _semanticSteps: UInt32? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -634,6 +645,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
       _outsideFeather = source._outsideFeather
       _warpStart = source._warpStart
       _inversionStrength = source._inversionStrength
+      _semanticSteps = source._semanticSteps
     }
   }
 
@@ -682,6 +694,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
         case 31: try { try decoder.decodeSingularUInt32Field(value: &_storage._outsideFeather) }()
         case 32: try { try decoder.decodeSingularBoolField(value: &_storage._warpStart) }()
         case 33: try { try decoder.decodeSingularFloatField(value: &_storage._inversionStrength) }()
+        case 34: try { try decoder.decodeSingularUInt32Field(value: &_storage._semanticSteps) }()
         default: break
         }
       }
@@ -784,6 +797,9 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
       try { if let v = _storage._inversionStrength {
         try visitor.visitSingularFloatField(value: v, fieldNumber: 33)
       } }()
+      try { if let v = _storage._semanticSteps {
+        try visitor.visitSingularUInt32Field(value: v, fieldNumber: 34)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -823,6 +839,7 @@ nonisolated extension Lucid_V1_SamplingOptions: SwiftProtobuf.Message, SwiftProt
         if _storage._outsideFeather != rhs_storage._outsideFeather {return false}
         if _storage._warpStart != rhs_storage._warpStart {return false}
         if _storage._inversionStrength != rhs_storage._inversionStrength {return false}
+        if _storage._semanticSteps != rhs_storage._semanticSteps {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -19,6 +19,7 @@ extension EditingOptions {
         if m.hasSemanticWeight { semanticWeight = m.semanticWeight }
         if m.hasQualityWeight { qualityWeight = m.qualityWeight }
         if m.hasGuidanceSteps { guidanceSteps = Int(m.guidanceSteps) }
+        if m.hasSemanticSteps { semanticSteps = Int(m.semanticSteps) }
         if m.hasDenseGuidanceSteps { denseGuidanceSteps = Int(m.denseGuidanceSteps) }
         if m.hasMemoryBankFrom { memoryBankFrom = Int(m.memoryBankFrom) }
         if m.hasSdeEta { sdeEta = m.sdeEta }

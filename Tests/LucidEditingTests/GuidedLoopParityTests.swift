@@ -28,6 +28,7 @@ final class GuidedLoopParityTests: XCTestCase {
         o.qualityWeight = try value("quality_weight")
         o.guidanceSteps = Int(try value("guidance_steps"))
         o.denseGuidanceSteps = Int(try value("dense_guidance_steps"))
+        o.semanticSteps = Int(try value("semantic_steps"))
         o.memoryBankFrom = Int(try value("memory_bank_from"))
         o.sdeEta = try value("sde_eta")
         o.sdeSteps = Int(try value("sde_from"))...Int(try value("sde_to"))

@@ -37,7 +37,7 @@ TASK = ROOT / "Benchmarks" / "data" / "drag-dev" / "task-0032"
 NOISE_SEED = 1234
 OPTIONS = dict(
     steps=10, guidance_scale=4.0, edit_weight=4.0, content_weight=6.0, inpaint_weight=0.2, energy_scale=2000.0,
-    step_factor=0.04, semantic_weight=1.5, quality_weight=0.05, guidance_steps=8, dense_guidance_steps=4,
+    step_factor=0.04, semantic_weight=1.5, quality_weight=0.05, guidance_steps=8, dense_guidance_steps=4, semantic_steps=5,
     memory_bank_from=2, sde_eta=0.4, sde_from=3, sde_to=5, time_travel=True, time_travel_steps=[6],
     time_travel_repeats=1, window=3, feature_blocks=[1, 2], feature_stride=4,
 )
