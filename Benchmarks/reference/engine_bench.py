@@ -232,9 +232,10 @@ def demo_unet():
 
 
 def demo_unet_forward(batch):
-    """An inversion step (batch 1) or a guided sampling step's prompts (batch 3)."""
+    """An inversion step (batch 1) or a guided sampling step's prompts (batch 3): one latent in
+    every row, as the sampler passes it, and a prompt per row."""
     def make():
-        latent, context = seeded([batch, 4, 32, 32], 21), seeded([batch, 32, 128], 22)
+        latent, context = seeded([1, 4, 32, 32], 21).repeat(batch, 1, 1, 1), seeded([batch, 32, 128], 22)
         return forward_run(demo_unet(), latent, context, torch.tensor(500))
     return make
 

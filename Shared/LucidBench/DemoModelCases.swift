@@ -30,7 +30,9 @@ extension BenchCase {
 
     static func demoUNetForward(batch: Int) throws -> () throws -> Void {
         let unet = try demoUNet()
-        let latent = seeded([batch, 4, 32, 32], 21), context = seeded([batch, 32, 128], 22)
+        // One latent in every row, as the sampler passes it; a prompt per row.
+        let latent = try concat(Array(repeating: seeded([1, 4, 32, 32], 21), count: batch), axis: 0)
+        let context = seeded([batch, 32, 128], 22)
         return { _ = try unet(latent, timestep: 500, encoderHiddenStates: context) }
     }
 

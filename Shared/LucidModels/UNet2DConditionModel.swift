@@ -2,6 +2,7 @@
 /// (Rombach et al. 2022), built from its diffusers `config.json` with parameters keyed like the
 /// diffusers checkpoint, with hooks for the sampler (decoder features, decoder self-attention
 /// keys/values, early stop). Differentiable with respect to the latent through `GradientTape`.
+import Foundation
 import LucidTensor
 
 /// ε(z, t, c): `conv_in → down blocks → mid block → up blocks (with skips) → norm → SiLU → conv_out`.
@@ -91,16 +92,30 @@ public final class UNet2DConditionModel: Module {
     public func forward(_ sample: Tensor, timesteps: [Float], encoderHiddenStates context: Tensor,
                         hooks: UNetHooks = UNetHooks()) throws -> UNetOutput {
         try checkInputs(sample, timesteps: timesteps, context: context)
-        let time = try activatedTimeEmbedding(timesteps)
-        var h = try convIn(sample)
+        // Rows that hold one latent at one timestep (classifier-free guidance: [z, z] with two prompts)
+        // agree until the first attention reads the prompt, so the layers before it run on one row
+        // (not under a tape, where each row's gradient is its own).
+        let rows = sample.shape[0]
+        var runsOneRow = rows > 1 && !sample.isRecorded && Set(timesteps).count == 1 && sample.rowsAreIdentical
+        var time = try activatedTimeEmbedding(runsOneRow ? [timesteps[0]] : timesteps)
+        var h = try convIn(runsOneRow ? sample.narrowed(axis: 0, start: 0, length: 1) : sample)
         var skips = [h]
         var downOutputs: [Tensor] = []
+        func repeatRows() throws {
+            func repeated(_ t: Tensor) throws -> Tensor { try concat(Array(repeating: t, count: rows), axis: 0) }
+            (h, time) = (try repeated(h), try repeated(time))
+            skips = try skips.map(repeated)
+            downOutputs = try downOutputs.map(repeated)
+            runsOneRow = false
+        }
         for block in downBlocks {
+            if runsOneRow && !block.attentions.isEmpty { try repeatRows() }
             let result = try block(h, time: time, context: context)
             h = result.output
             skips += result.skips
             downOutputs.append(h)
         }
+        if runsOneRow { try repeatRows() }
         h = try midBlock(h, time: time, context: context)
         let midOutput = h
         var upOutputs: [Tensor] = []
@@ -155,6 +170,17 @@ public final class UNet2DConditionModel: Module {
               context.shape[2] == c.crossAttentionDim else {
             throw TensorError.shapeMismatch(
                 "UNet: encoder hidden states \(context.shape) are not [\(sample.shape[0]), L > 0, \(c.crossAttentionDim)]")
+        }
+    }
+}
+
+private extension Tensor {
+    /// Whether every row (index of the first axis) holds the same values as the first, bit for bit.
+    var rowsAreIdentical: Bool {
+        let rowLength = count / shape[0]
+        return withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            return (1..<shape[0]).allSatisfy { memcmp(base, base + $0 * rowLength, rowLength * MemoryLayout<Float>.stride) == 0 }
         }
     }
 }

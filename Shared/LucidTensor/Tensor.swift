@@ -127,6 +127,9 @@ public struct Tensor: @unchecked Sendable {
         isKnownUniquelyReferenced(&storage) && storage.count == count
     }
 
+    /// Whether a `GradientTape` records the ops applied to this tensor.
+    public var isRecorded: Bool { tracker != nil }
+
     /// The same values, no longer linked to a tape (gradients do not flow through it).
     public func detached() -> Tensor {
         var t = self

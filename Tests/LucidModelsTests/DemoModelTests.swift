@@ -61,6 +61,23 @@ final class DemoModelTests: XCTestCase {
                      tolerance: 1e-3)
     }
 
+    /// A batch of one latent with two prompts runs its layers before the first attention once (the
+    /// demo model's plain first down block); every row still matches its own pass.
+    func testRowsOfOneLatentMatchTheirOwnPasses() throws {
+        let unet = try unet()
+        let golden = try Fixtures.demoGolden()
+        let latent = try golden.tensor("unet_latent"), timestep = try golden.tensor("unet_timestep").item()
+        let contexts = try context().chunked(2, axis: 0)
+        let batch = try unet.forward(concat([latent, latent], axis: 0), timestep: timestep,
+                                     encoderHiddenStates: concat(contexts, axis: 0))
+        XCTAssertEqual(batch.downBlockOutputs.map { $0.shape[0] }, [2, 2, 2], "every output keeps the batch")
+        let rows = try XCTUnwrap(batch.sample).chunked(2, axis: 0)
+        for (row, context) in zip(rows, contexts) {
+            let alone = try unet(latent, timestep: timestep, encoderHiddenStates: context)
+            XCTAssertLessThan(relativeError(row, alone), 1e-5)
+        }
+    }
+
     func testTwentyGuidedDDIMStepsMatchDiffusers() throws {
         let unet = try unet()
         let golden = try Fixtures.demoGolden()
