@@ -58,10 +58,13 @@ public struct PromptWriter: Sendable {
             let size = resizedWord(kind: kind, object: object, scale: fit?.parameter)
             return size == object.size ? nil : withArticle("\(size) \(object.noun)")
         case .stretchHorizontal where object.shape == .circle, .stretchVertical where object.shape == .circle:
-            // The size word the locator would give the stretched circle, an ellipse of the same area.
-            let factor = fit.map { min(max($0.parameter, 0.05), 20) } ?? 1
-            let area = factor * ShapeName.circle.unitFilledArea / ShapeName.ellipse.unitFilledArea
-            let size = RegionDescription.sizeWord(radius: object.radius * area.squareRoot(), imageSide: object.imageSide)
+            // The size word the locator would give the stretched circle, an ellipse of the same area
+            // (without a fitted factor, the circle's).
+            var size = object.size
+            if let factor = fit?.parameter, factor.isFinite {
+                let area = min(max(factor, 0.05), 20) * ShapeName.circle.unitFilledArea / ShapeName.ellipse.unitFilledArea
+                size = RegionDescription.sizeWord(radius: object.radius * area.squareRoot(), imageSide: object.imageSide)
+            }
             return withArticle("\(size) \(object.colour) \(ShapeName.ellipse.rawValue)")
         default: return nil
         }
