@@ -5,8 +5,8 @@
 /// changes it: the size word of the resized object (from the fitted scale, on the same bounds the
 /// locator uses, so a large circle shrunk to 0.6 reads "medium", not "small"; no word change, no prompt
 /// change), and a stretched circle becomes an ellipse with the size word the locator would give it (a
-/// medium circle stretched to twice its width is a large ellipse). A stretched square or star keeps its words:
-/// "a large square" would pull it back to a square. A move, rotation or deformation leaves the caption
+/// medium circle stretched to twice its width is a large ellipse). Any other stretched shape keeps its
+/// words: "a large ring" pulled a stretched ring back to a round one. A move, rotation or deformation leaves the caption
 /// as it was (as the demo world's own captions do): the drag guidance carries the geometry, and prompts a
 /// text encoder never saw ("moved to the right") do not pull the image off course.
 import Foundation
