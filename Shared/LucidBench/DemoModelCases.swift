@@ -31,7 +31,7 @@ extension BenchCase {
     static func demoUNetForward(batch: Int) throws -> () throws -> Void {
         let unet = try demoUNet()
         // One latent in every row, as the sampler passes it; a prompt per row.
-        let latent = try concat(Array(repeating: seeded([1, 4, 32, 32], 21), count: batch), axis: 0)
+        let latent = try seeded([1, 4, 32, 32], 21).broadcast(to: [batch, 4, 32, 32])
         let context = seeded([batch, 32, 128], 22)
         return { _ = try unet(latent, timestep: 500, encoderHiddenStates: context) }
     }

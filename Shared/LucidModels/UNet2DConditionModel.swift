@@ -96,13 +96,13 @@ public final class UNet2DConditionModel: Module {
         // agree until the first attention reads the prompt, so the layers before it run on one row
         // (not under a tape, where each row's gradient is its own).
         let rows = sample.shape[0]
-        var runsOneRow = rows > 1 && !sample.isRecorded && Set(timesteps).count == 1 && sample.rowsAreIdentical
+        var runsOneRow = rows > 1 && !sample.isRecorded && timesteps.allSatisfy { $0 == timesteps[0] } && sample.rowsAreIdentical
         var time = try activatedTimeEmbedding(runsOneRow ? [timesteps[0]] : timesteps)
         var h = try convIn(runsOneRow ? sample.narrowed(axis: 0, start: 0, length: 1) : sample)
         var skips = [h]
         var downOutputs: [Tensor] = []
         func repeatRows() throws {
-            func repeated(_ t: Tensor) throws -> Tensor { try concat(Array(repeating: t, count: rows), axis: 0) }
+            func repeated(_ t: Tensor) throws -> Tensor { try t.broadcast(to: [rows] + t.shape.dropFirst()) }
             (h, time) = (try repeated(h), try repeated(time))
             skips = try skips.map(repeated)
             downOutputs = try downOutputs.map(repeated)
