@@ -59,7 +59,7 @@ let package = Package(
 
         // Debian's OpenBLAS (libopenblas-dev): CBLAS sgemm and thread-count control.
         .systemLibrary(name: "COpenBLAS", path: "Shared/COpenBLAS"),
-        // Vectorised C kernels (exp, SiLU, GELU, softmax rows), built at -O3 even in debug builds.
+        // Vectorised C kernels (exp, SiLU, GELU, softmax rows, a direct 3×3 convolution), built at -O3 even in debug builds.
         .target(name: "CLucidKernels", path: "Shared/CLucidKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // Float32 tensors, the Stable Diffusion ops on OpenBLAS, and input gradients (GradientTape).
         .target(

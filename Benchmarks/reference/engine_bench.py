@@ -246,6 +246,15 @@ def demo_unet_energy_gradient():
     return energy_gradient_run(demo_unet(), latent, context, torch.tensor(500))
 
 
+def demo_convolution(channels, side):
+    """A 3x3 convolution of the demo UNet's size, at a sampling step's batch of 2."""
+    def make():
+        x = seeded([2, channels, side, side], 31)
+        w, b = seeded([channels, channels, 3, 3], 32, 0.05), seeded([channels], 33)
+        return lambda: F.conv2d(x, w, b, padding=1)
+    return make
+
+
 def demo_discriminator_gradient():
     """Quality guidance: the latent discriminator's grad of sum log D w.r.t. the latent."""
     sys.path.insert(0, str(ROOT))
@@ -280,6 +289,9 @@ ROWS = {
     "demo unet fwd 32x32 b1": (demo_unet_forward(1), False),
     "demo unet fwd 32x32 b3": (demo_unet_forward(3), False),
     "demo unet fwd+grad decoder energy b1": (demo_unet_energy_gradient, False),
+    "demo conv3x3 64ch 32x32 b2": (demo_convolution(64, 32), False),
+    "demo conv3x3 64ch 16x16 b2": (demo_convolution(64, 16), False),
+    "demo conv3x3 128ch 8x8 b2": (demo_convolution(128, 8), False),
     "demo discriminator score+grad b1": (demo_discriminator_gradient, False),
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define CLONES __attribute__((target_clones("avx2", "default")))
+#define LANES 16
 
 static inline float fast_exp(float x) {
     x = x < -87.3f ? -87.3f : (x > 88.7f ? 88.7f : x);
@@ -67,11 +68,55 @@ CLONES void lucid_gated_gelu(const float *restrict v, const float *restrict g, f
     for (long i = 0; i < n; i++) y[i] = v[i] * fast_gelu(g[i]);
 }
 
+CLONES void lucid_gated_gelu_backward(const float *restrict v, const float *restrict g, const float *restrict dy,
+                                      float *restrict dv, float *restrict dg, long n) {
+    for (long i = 0; i < n; i++) {
+        float cdf = 0.5f * (1.f + fast_erf(g[i] * 0.70710678f));
+        float pdf = 0.39894228f * fast_exp(-0.5f * g[i] * g[i]);
+        dv[i] = dy[i] * g[i] * cdf;
+        dg[i] = dy[i] * v[i] * (cdf + g[i] * pdf);
+    }
+}
+
+static inline float norm_backward_item(float x, float dy, float mean, float rstd, float gamma, float beta,
+                                       int silu, float *xhat) {
+    *xhat = (x - mean) * rstd;
+    if (silu) {
+        float z = *xhat * gamma + beta, s = 1.f / (1.f + fast_exp(-z));
+        dy *= s * (1.f + z * (1.f - s));
+    }
+    return dy * gamma;
+}
+
+CLONES void lucid_norm_backward_pass(const float *restrict x, const float *restrict dy, float *restrict dh, long n,
+                                     float mean, float rstd, float gamma, float beta, int silu, float *restrict sums) {
+    // The sums in LANES partial results so that the loop vectorises without reassociation flags.
+    float s1[LANES] = {0}, s2[LANES] = {0};
+    long full = n - n % LANES;
+    for (long i = 0; i < full; i += LANES)
+        for (int j = 0; j < LANES; j++) {
+            float xhat, h = norm_backward_item(x[i + j], dy[i + j], mean, rstd, gamma, beta, silu, &xhat);
+            dh[i + j] = h;
+            s1[j] += h;
+            s2[j] += h * xhat;
+        }
+    for (long i = full; i < n; i++) {
+        float xhat, h = norm_backward_item(x[i], dy[i], mean, rstd, gamma, beta, silu, &xhat);
+        dh[i] = h;
+        s1[0] += h;
+        s2[0] += h * xhat;
+    }
+    sums[0] = 0.f;
+    sums[1] = 0.f;
+    for (int j = 0; j < LANES; j++) {
+        sums[0] += s1[j];
+        sums[1] += s2[j];
+    }
+}
+
 CLONES void lucid_gelu(const float *restrict x, float *restrict y, long n) {
     for (long i = 0; i < n; i++) y[i] = fast_gelu(x[i]);
 }
-
-#define LANES 16
 
 CLONES void lucid_softmax_row(float *restrict p, long n) {
     // Reductions in LANES partial results so that they vectorise without reassociation flags.

@@ -18,6 +18,10 @@ extension BenchCase {
                 decoderEnergyGradient(try demoUNet(), latent: seeded([1, 4, 32, 32], 21),
                                       context: seeded([1, 32, 128], 22), timestep: 500)
             },
+            // The demo UNet's 3×3 convolutions at its three resolutions, at a sampling step's batch.
+            demoConvolution(channels: 64, side: 32),
+            demoConvolution(channels: 64, side: 16),
+            demoConvolution(channels: 128, side: 8),
             // Quality guidance: the discriminator's ∇_z log D.
             BenchCase(name: "demo discriminator score+grad b1") {
                 SharedUNet.release()
@@ -26,6 +30,15 @@ extension BenchCase {
                 return { _ = try discriminator.score(latent, timesteps: [500]) }
             },
         ]
+    }
+
+    /// A 3×3 convolution, `channels` in and out, of a batch of 2 `side`×`side` images (seeded weights).
+    static func demoConvolution(channels: Int, side: Int) -> BenchCase {
+        BenchCase(name: "demo conv3x3 \(channels)ch \(side)x\(side) b2") {
+            let x = seeded([2, channels, side, side], 31), w = seeded([channels, channels, 3, 3], 32, std: 0.05)
+            let b = seeded([channels], 33)
+            return { _ = try conv2d(x, weight: w, bias: b, padding: Padding2D(1)) }
+        }
     }
 
     static func demoUNetForward(batch: Int) throws -> () throws -> Void {

@@ -9,8 +9,6 @@ import Foundation
     return s * (1 + x * (1 - s))
 }
 
-@inline(__always) func geluValue(_ x: Float) -> Float { 0.5 * x * (1 + Foundation.erf(x * 0.707_106_77)) }
-
 @inline(__always) func geluDerivative(_ x: Float) -> Float {
     let cdf = 0.5 * (1 + Foundation.erf(x * 0.707_106_77))
     let pdf = 0.398_942_3 * Foundation.exp(-0.5 * x * x)
@@ -72,11 +70,8 @@ public func geglu(_ x: Tensor) throws -> Tensor {
         parallelRanges(rows, costPerItem: f * 8) { r in
             for row in r {
                 let v = xs + row * last, gt = v + f, go = gs + row * f
-                let dv = d + row * last, dg = dv + f
-                for i in 0..<f {
-                    dv[i] = go[i] * geluValue(gt[i])
-                    dg[i] = go[i] * v[i] * geluDerivative(gt[i])
-                }
+                let dv = d + row * last
+                lucid_gated_gelu_backward(v, gt, go, dv, dv + f, f)
             }
         }
         return [gx]

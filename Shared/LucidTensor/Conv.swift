@@ -1,7 +1,8 @@
-/// 2-D convolution (NCHW, groups = 1) as OpenBLAS matrix products, and its gradient with respect
-/// to the input. 1×1 convolutions are a single GEMM per image; larger kernels unfold the input
-/// (im2col) a band of output rows at a time so the unfolded buffer stays small; large 3×3
-/// stride-1 convolutions use Winograd F(2×2, 3×3) (Winograd.swift).
+/// 2-D convolution (NCHW, groups = 1), and its gradient with respect to the input. 1×1
+/// convolutions are a single GEMM per image; larger kernels unfold the input (im2col) a band of
+/// output rows at a time so the unfolded buffer stays small; large 3×3 stride-1 convolutions use
+/// Winograd F(2×2, 3×3) (Winograd.swift), and the others a direct kernel on AVX-512 CPUs
+/// (DirectConv3x3.swift).
 
 /// Zero padding on the four sides of an image (PyTorch `F.pad` order is left, right, top, bottom).
 public struct Padding2D: Equatable, Sendable {
@@ -100,10 +101,14 @@ private func shiftedRows(
         block.update(from: source, count: count - skip)
     }
     if shift == 0 { return }
+    // Column by column down the block: a row-by-row loop would be one `memset` call per row.
     let edge = Swift.min(w, Swift.abs(shift)), first = shift < 0 ? 0 : w - edge
-    for r in 0..<(hi - lo) {
-        let columns = block + r * w + first
-        for e in 0..<edge { columns[e] = 0 }
+    for e in 0..<edge {
+        var column = block + first + e
+        for _ in 0..<(hi - lo) {
+            column.pointee = 0
+            column += w
+        }
     }
 }
 
@@ -166,8 +171,22 @@ public func conv2d(
         outChannels: weight.shape[0], kernelH: weight.shape[2], kernelW: weight.shape[3],
         stride: stride, padding: padding, outHeight: outH, outWidth: outW)
     var out = Tensor(uninitializedShape: [g.batch, g.outChannels, outH, outW])
-    let plane = outH * outW
-    let o = out.mutablePointer
+    if g.prefersDirect {
+        DirectConv3x3.convolve(x.pointer, weight: weight.pointer, bias: bias?.pointer, into: out.mutablePointer, g)
+    } else {
+        convolveByProducts(x, weight: weight, bias: bias, into: out.mutablePointer, g)
+    }
+    guard let tape = activeTape(x) else { return out }
+    let w = weight.detached()
+    return tape.record(out, inputs: [x]) { grad in [conv2dInputGradient(grad, weight: w, geometry: g)] }
+}
+
+/// `o` (`[N, Cout, Hout, Wout]`) = the convolution by OpenBLAS products: one per image for 1×1
+/// kernels, Winograd's for large 3×3 ones, im2col bands for the rest.
+private func convolveByProducts(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, into o: UnsafeMutablePointer<Float>, _ g: ConvGeometry
+) {
+    let plane = g.outHeight * g.outWidth, outW = g.outWidth, outH = g.outHeight
     if let bias {
         let b = bias.pointer
         for n in 0..<g.batch {
@@ -183,7 +202,7 @@ public func conv2d(
                   c: o + n * g.outChannels * plane, ldc: plane)
         }
     } else if g.prefersWinograd {
-        if bias == nil { o.update(repeating: 0, count: out.count) }
+        if bias == nil { o.update(repeating: 0, count: g.batch * g.outChannels * plane) }
         let u = winogradTransformedWeights(weight)
         defer { u.deallocate() }
         for n in 0..<g.batch {
@@ -206,9 +225,6 @@ public func conv2d(
             }
         }
     }
-    guard let tape = activeTape(x) else { return out }
-    let w = weight.detached()
-    return tape.record(out, inputs: [x]) { grad in [conv2dInputGradient(grad, weight: w, geometry: g)] }
 }
 
 /// `w[c][o][kh−1−i][kw−1−j]` for `w[o][c][i][j]`: the kernel of the transposed convolution.
@@ -241,15 +257,22 @@ private func conv2dInputGradient(_ grad: Tensor, weight: Tensor, geometry g: Con
         }
         return gx
     }
+    // A 3×3 stride-1 pad-1 convolution's input gradient is the same convolution of the output
+    // gradient with the kernel flipped and its channel axes swapped.
+    let isSame3x3 = g.kernelH == 3 && g.kernelW == 3 && g.stride == 1 && g.padding == Padding2D(1)
+    let transposed = ConvGeometry(
+        batch: g.batch, inChannels: g.outChannels, height: g.height, width: g.width,
+        outChannels: g.inChannels, kernelH: 3, kernelW: 3, stride: 1, padding: g.padding,
+        outHeight: g.height, outWidth: g.width)
+    if isSame3x3 && transposed.prefersDirect {
+        var gx = Tensor(uninitializedShape: [g.batch, g.inChannels, g.height, g.width])
+        DirectConv3x3.convolve(grad.pointer, weight: weight.pointer, transposing: true, bias: nil,
+                               into: gx.mutablePointer, transposed)
+        return gx
+    }
     var gx = Tensor(zeros: [g.batch, g.inChannels, g.height, g.width])
     if g.prefersWinograd {
-        // A 3×3 stride-1 pad-1 convolution's input gradient is the same convolution of the output
-        // gradient with the kernel flipped and its channel axes swapped.
         let flipped = flippedTransposedKernel(weight)
-        let transposed = ConvGeometry(
-            batch: g.batch, inChannels: g.outChannels, height: g.height, width: g.width,
-            outChannels: g.inChannels, kernelH: 3, kernelW: 3, stride: 1, padding: g.padding,
-            outHeight: g.height, outWidth: g.width)
         let u = winogradTransformedWeights(flipped)
         defer { u.deallocate() }
         for n in 0..<g.batch {

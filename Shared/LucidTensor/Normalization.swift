@@ -99,18 +99,14 @@ public func groupNorm(
                         let c = group * perGroup + cg
                         let gamma = w?[c] ?? 1, beta = b?[c] ?? 0
                         let xs = xs0 + base + cg * spatial, gs = gs0 + base + cg * spatial
-                        let ds = d0 + base + cg * spatial
-                        var a1: Float = 0, a2: Float = 0
-                        for i in 0..<spatial {
-                            let xhat = (xs[i] - mean) * rstd
-                            var dy = gs[i]
-                            if case .silu = activation { dy *= siluDerivative(xhat * gamma + beta) }
-                            let dh = dy * gamma
-                            ds[i] = dh
-                            a1 += dh
-                            a2 += dh * xhat
+                        var sums: (Float, Float) = (0, 0)
+                        withUnsafeMutablePointer(to: &sums) {
+                            $0.withMemoryRebound(to: Float.self, capacity: 2) { sums in
+                                lucid_norm_backward_pass(xs, gs, d0 + base + cg * spatial, spatial, mean, rstd, gamma, beta,
+                                                         activation == .silu ? 1 : 0, sums)
+                            }
                         }
-                        sumD += Double(a1); sumDX += Double(a2)
+                        sumD += Double(sums.0); sumDX += Double(sums.1)
                     }
                     let m1 = Float(sumD / Double(span)), m2 = Float(sumDX / Double(span))
                     for i in 0..<span {

@@ -43,6 +43,35 @@ final class OpForwardTests: XCTestCase {
         assertClose(gx, Reference.conv2d(r, wt, nil, stride: 1, padding: Padding2D(1)), tolerance: 2e-6)
     }
 
+    func testDirect3x3ConvolutionAndItsInputGradientMatchDirectLoops() throws {
+        // Multiples of 8 output channels take the direct kernel on an AVX-512 CPU (elsewhere im2col):
+        // widths off the 16-lane vectors, one-row images, tiles that run over an image's end.
+        let cases: [(n: Int, cin: Int, cout: Int, h: Int, w: Int)] = [
+            (2, 5, 8, 3, 16), (1, 8, 16, 4, 17), (2, 3, 24, 5, 33), (1, 16, 8, 1, 20), (2, 8, 8, 7, 48),
+        ]
+        for (i, c) in cases.enumerated() {
+            let g = ConvGeometry(batch: c.n, inChannels: c.cin, height: c.h, width: c.w, outChannels: c.cout,
+                                 kernelH: 3, kernelW: 3, stride: 1, padding: Padding2D(1), outHeight: c.h, outWidth: c.w)
+            XCTAssertEqual(g.prefersDirect, DirectConv3x3.isAvailable, "case \(i)")
+            let x = randomTensor([c.n, c.cin, c.h, c.w], seed: UInt64(50 + i))
+            let w = randomTensor([c.cout, c.cin, 3, 3], seed: UInt64(60 + i), std: 0.3)
+            let b = randomTensor([c.cout], seed: UInt64(70 + i))
+            let y = try conv2d(x, weight: w, bias: b, padding: Padding2D(1))
+            assertClose(y, Reference.conv2d(x, w, b, stride: 1, padding: Padding2D(1)), tolerance: 1e-5)
+            let r = randomTensor(y.shape, seed: UInt64(80 + i))
+            let tape = GradientTape()
+            let watched = tape.watch(x)
+            let gx = try tape.gradient(of: (conv2d(watched, weight: w, padding: Padding2D(1)) * r).sum(), wrt: watched)
+            let ws = w.scalars
+            var flipped = [Float](repeating: 0, count: ws.count)
+            for o in 0..<c.cout { for k in 0..<c.cin { for p in 0..<3 { for q in 0..<3 {
+                flipped[((k * c.cout + o) * 3 + 2 - p) * 3 + 2 - q] = ws[((o * c.cin + k) * 3 + p) * 3 + q]
+            } } } }
+            let wt = try Tensor(shape: [c.cin, c.cout, 3, 3], values: flipped)
+            assertClose(gx, Reference.conv2d(r, wt, nil, stride: 1, padding: Padding2D(1)), tolerance: 1e-5)
+        }
+    }
+
     func testVectorisedExpAndErfAgreeWithLibm() throws {
         let xs = stride(from: -30.0 as Float, through: 30, by: 0.013).map { $0 }
         let x = try Tensor(shape: [xs.count], values: xs)

@@ -1,4 +1,5 @@
-// CLucidKernels: vectorisable elementwise kernels (exp, SiLU, GELU, softmax rows) and the worker pool for LucidTensor.
+// CLucidKernels: vectorisable elementwise kernels (exp, SiLU, GELU, softmax rows, their gradients), a direct
+// 3×3 convolution for AVX-512 CPUs and the worker pool for LucidTensor.
 // Plain C so that clang vectorises them at -O3, with AVX2 and baseline versions picked at load time.
 #ifndef LUCID_KERNELS_H
 #define LUCID_KERNELS_H
@@ -13,6 +14,13 @@ void lucid_silu_affine(const float *x, float *y, long n, float scale, float shif
 void lucid_quick_gelu(const float *x, float *y, long n);
 /// y[i] = v[i] * gelu(g[i]) with the exact (erf) GELU (the GEGLU gate).
 void lucid_gated_gelu(const float *v, const float *g, float *y, long n);
+/// The gradients of y = v · gelu(g) given dy: dv[i] = dy[i]·gelu(g[i]), dg[i] = dy[i]·v[i]·gelu'(g[i]).
+void lucid_gated_gelu_backward(const float *v, const float *g, const float *dy, float *dv, float *dg, long n);
+/// The first pass of a normalisation's backward over one channel's n values x with output
+/// gradient dy: dh[i] = dy[i]·γ (times silu′(x̂γ + β) when `silu`), with x̂ = (x − mean)·rstd;
+/// sums[0] = Σ dh, sums[1] = Σ dh·x̂.
+void lucid_norm_backward_pass(const float *x, const float *dy, float *dh, long n, float mean, float rstd,
+                              float gamma, float beta, int silu, float *sums);
 /// y[i] = gelu(x[i]) (erf form).
 void lucid_gelu(const float *x, float *y, long n);
 /// Softmax of one row of n floats, in place.
@@ -28,6 +36,22 @@ void lucid_release_free_memory(void);
 /// The widest vector instructions this CPU and its operating system support for float math:
 /// 512 (AVX-512 F, BW, DQ and VL), 256 (AVX2 with FMA), or 0 (neither, or not x86-64).
 int lucid_cpu_vector_width(void);
+
+/// The pixel tiles of one image and output-channel block of `lucid_conv3x3_avx512`.
+long lucid_conv3x3_tiles(long height, long width);
+/// Reorders a 3×3 kernel `weight[out][in][3][3]` into the layout `lucid_conv3x3_avx512` reads,
+/// `[out / 8][9][in][8]` (out a multiple of 8); with `transposed`, the kernel of the input gradient
+/// instead (flipped, in and out swapped): `[in / 8][9][out][8]` (in a multiple of 8).
+void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, int transposed, float *packed);
+#if defined(__x86_64__)
+/// Items `firstItem..<endItem` of a 3×3 convolution, stride 1, zero padding 1, of NCHW `input`
+/// with the packed kernel and optional bias into NCHW `output` (same height and width). Item i
+/// is image i / (tiles·blocks), output channels 8·((i / tiles) % blocks) + 0..<8, pixel tile
+/// i % tiles. Needs AVX-512 F, BW, DQ and VL (`lucid_cpu_vector_width() == 512`).
+void lucid_conv3x3_avx512(const float *input, long inChannels, long height, long width,
+                          const float *packed, long outChannels, const float *bias, float *output,
+                          long firstItem, long endItem);
+#endif
 
 /// One item of a pool job: `body(context, index)`.
 typedef void (*lucid_pool_body)(void *context, long index);

@@ -1,0 +1,53 @@
+/// A direct 3×3 convolution (stride 1, padding 1) on AVX-512 CPUs (`lucid_conv3x3_avx512`): it
+/// reads the input where it lies, so the unfolded copy im2col writes and OpenBLAS packs again is
+/// never made. On the demo model's small images those two copies cost about as much as the product.
+import CLucidKernels
+
+extension ConvGeometry {
+    /// True for the convolutions the direct kernel handles, on a CPU that has it, where it is not
+    /// the Winograd path's.
+    var prefersDirect: Bool {
+        DirectConv3x3.isAvailable && kernelH == 3 && kernelW == 3 && stride == 1 && padding == Padding2D(1)
+            && outChannels % 8 == 0 && width >= 16 && !prefersWinograd
+    }
+}
+
+enum DirectConv3x3 {
+    /// Whether this CPU runs the AVX-512 kernel.
+    static let isAvailable: Bool = {
+        #if arch(x86_64)
+        return lucid_cpu_vector_width() == 512
+        #else
+        return false
+        #endif
+    }()
+
+    /// The convolution of `x` (`[N, Cin, H, W]`) with `weight` (`[Cout, Cin, 3, 3]`) into `out`
+    /// (`[N, Cout, H, W]`), with `bias` added when given; every output element is written. With
+    /// `transposing`, `weight` is `[Cin, Cout, 3, 3]` and the kernel used is its flipped transpose:
+    /// the input gradient of the convolution by `weight`, for `x` an output gradient.
+    static func convolve(
+        _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, transposing: Bool = false,
+        bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>, _ g: ConvGeometry
+    ) {
+        #if arch(x86_64)
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: g.outChannels * g.inChannels * 9)
+        defer { packed.deallocate() }
+        if transposing {
+            lucid_conv3x3_pack(weight, g.inChannels, g.outChannels, 1, packed)
+        } else {
+            lucid_conv3x3_pack(weight, g.outChannels, g.inChannels, 0, packed)
+        }
+        let tiles = lucid_conv3x3_tiles(g.height, g.width)
+        let items = g.batch * (g.outChannels / 8) * tiles
+        // An item: 8 channels × 48 pixels × Cin × 9 multiply-adds.
+        parallelRanges(items, costPerItem: 8 * 48 * 9 * g.inChannels) { range in
+            lucid_conv3x3_avx512(x, g.inChannels, g.height, g.width, packed, g.outChannels, bias, out,
+                                 range.lowerBound, range.upperBound)
+        }
+        Engine.countFlops(2 * g.batch * g.outChannels * g.height * g.width * g.patch)
+        #else
+        preconditionFailure("the direct 3×3 convolution needs an x86-64 CPU with AVX-512")
+        #endif
+    }
+}
