@@ -1,19 +1,42 @@
 // A direct 3×3 convolution (stride 1, zero padding 1) with AVX-512, for the small images of the
 // demo model's UNet: no unfolded (im2col) copy of the input and no packing of it by the matrix
-// product. Each item computes 8 output channels at 3 vectors of 16 output pixels (a vector is a
-// row segment), accumulating in 24 registers over the 9 taps and every input channel; the input is
-// read with masked loads, so the image borders need no padded copy.
+// product. The image is read as one flat run of pixels, 16 to a vector whatever its width; each
+// item computes 8 output channels at 3 (or 2) such vectors, accumulating in 24 (16) registers over
+// the 9 taps and every input channel. A tap's input for a vector is the run shifted by dy·W + dx, read with a
+// mask that leaves out the lanes whose shifted pixel falls off the image (the zero padding).
 #include "lucid_kernels.h"
 
 #include <stddef.h>
 
 #define BLOCK 8  // output channels per item
-#define VECTORS 3  // pixel vectors per item
 #define LANES 16
 
+long lucid_conv3x3_vectors(long height, long width) { return (height * width + LANES - 1) / LANES; }
+
+/// 3 vectors an item (fewer loads per multiply-add) unless that leaves more of the last item empty
+/// than 2 would: an 8×8 image's 4 vectors fill 2 items of 2, not 2 items of 3.
+static long vectors_per_item(long vectors) {
+    return (vectors + 2) / 3 * 3 - vectors > (vectors + 1) / 2 * 2 - vectors ? 2 : 3;
+}
+
 long lucid_conv3x3_tiles(long height, long width) {
-    long perRow = (width + LANES - 1) / LANES;
-    return (height * perRow + VECTORS - 1) / VECTORS;
+    long vectors = lucid_conv3x3_vectors(height, width), per = vectors_per_item(vectors);
+    return (vectors + per - 1) / per;
+}
+
+void lucid_conv3x3_masks(long height, long width, unsigned short *masks) {
+    const long plane = height * width, vectors = lucid_conv3x3_vectors(height, width);
+    for (long v = 0; v < vectors; v++) {
+        for (int tap = 0; tap < 9; tap++) {
+            const long dy = tap / 3 - 1, dx = tap % 3 - 1;
+            unsigned short mask = 0;
+            for (long lane = 0; lane < LANES; lane++) {
+                long p = v * LANES + lane, y = p / width, x = p % width;
+                if (p < plane && y + dy >= 0 && y + dy < height && x + dx >= 0 && x + dx < width) mask |= (unsigned short)(1u << lane);
+            }
+            masks[v * 9 + tap] = mask;
+        }
+    }
 }
 
 void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, int transposed, float *packed) {
@@ -33,69 +56,66 @@ void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
-void lucid_conv3x3_avx512(const float *input, long inChannels, long height, long width,
-                          const float *packed, long outChannels, const float *bias, float *output,
-                          long firstItem, long endItem) {
+// Items firstItem..<endItem with V vectors each (V a constant in each caller, so that the
+// accumulators stay in registers).
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"), always_inline))
+static inline void convolve_items(const int V, const float *input, long inChannels, long height, long width,
+                                  const float *packed, const unsigned short *masks, long outChannels,
+                                  const float *bias, float *output, long firstItem, long endItem) {
     const long plane = height * width;
-    const long perRow = (width + LANES - 1) / LANES;
-    const long vectors = height * perRow;
-    const long tiles = lucid_conv3x3_tiles(height, width);
+    const long vectors = lucid_conv3x3_vectors(height, width);
+    const long tiles = (vectors + V - 1) / V;
     const long blocks = outChannels / BLOCK;
     for (long item = firstItem; item < endItem; item++) {
         const long tile = item % tiles, block = (item / tiles) % blocks, image = item / (tiles * blocks);
         const float *x = input + image * inChannels * plane;
         float *y = output + (image * outChannels + block * BLOCK) * plane;
+        const long first = tile * V * LANES;
 
-        long row[VECTORS], column[VECTORS];
-        __mmask16 keep[VECTORS];
-        for (int v = 0; v < VECTORS; v++) {
-            long index = tile * VECTORS + v;
-            row[v] = index / perRow;
-            column[v] = (index % perRow) * LANES;
-            long valid = index < vectors ? width - column[v] : 0;
-            keep[v] = valid >= LANES ? (__mmask16)0xFFFF : (__mmask16)((1u << (valid > 0 ? valid : 0)) - 1);
-        }
-
-        __m512 acc[BLOCK][VECTORS];
+        __m512 acc[BLOCK][3];
         for (int o = 0; o < BLOCK; o++) {
             __m512 start = _mm512_set1_ps(bias ? bias[block * BLOCK + o] : 0.f);
-            for (int v = 0; v < VECTORS; v++) acc[o][v] = start;
+            for (int v = 0; v < V; v++) acc[o][v] = start;
         }
 
         for (int tap = 0; tap < 9; tap++) {
-            const int dy = tap / 3 - 1, dx = tap % 3 - 1;
-            const float *source[VECTORS];
-            __mmask16 mask[VECTORS];
-            for (int v = 0; v < VECTORS; v++) {
-                long iy = row[v] + dy;
-                // Lanes whose input column x + dx falls outside the row read nothing (zero).
-                __mmask16 m = keep[v];
-                if (iy < 0 || iy >= height) m = 0;
-                long first = column[v] + dx;
-                if (first < 0) m &= (__mmask16)~1u;
-                long over = first + LANES - width;  // lanes past the row's end
-                if (over > 0) m &= (__mmask16)(0xFFFFu >> over);
-                mask[v] = m;
-                // A masked-off lane is never read, so the row start may lie before the plane.
-                source[v] = m ? x + iy * width + first : x;
+            const long shift = (tap / 3 - 1) * width + tap % 3 - 1;
+            const float *source[3];
+            __mmask16 mask[3];
+            for (int v = 0; v < V; v++) {
+                const long index = tile * V + v;
+                mask[v] = index < vectors ? (__mmask16)masks[index * 9 + tap] : 0;
+                // A masked-off lane is never read, so the run may start before the plane.
+                source[v] = mask[v] ? x + first + v * LANES + shift : x;
             }
             const float *w = packed + (block * 9 + tap) * inChannels * BLOCK;
             for (long c = 0; c < inChannels; c++) {
-                __m512 in[VECTORS];
-                for (int v = 0; v < VECTORS; v++) in[v] = _mm512_maskz_loadu_ps(mask[v], source[v] + c * plane);
+                __m512 in[3];
+                for (int v = 0; v < V; v++) in[v] = _mm512_maskz_loadu_ps(mask[v], source[v] + c * plane);
                 for (int o = 0; o < BLOCK; o++) {
                     __m512 k = _mm512_set1_ps(w[c * BLOCK + o]);
-                    for (int v = 0; v < VECTORS; v++) acc[o][v] = _mm512_fmadd_ps(k, in[v], acc[o][v]);
+                    for (int v = 0; v < V; v++) acc[o][v] = _mm512_fmadd_ps(k, in[v], acc[o][v]);
                 }
             }
         }
 
-        for (int v = 0; v < VECTORS; v++) {
-            if (!keep[v]) continue;
-            float *to = y + row[v] * width + column[v];
-            for (int o = 0; o < BLOCK; o++) _mm512_mask_storeu_ps(to + o * plane, keep[v], acc[o][v]);
+        for (int v = 0; v < V; v++) {
+            const long start = first + v * LANES;
+            if (start >= plane) break;
+            const __mmask16 keep = plane - start >= LANES ? (__mmask16)0xFFFF : (__mmask16)((1u << (plane - start)) - 1);
+            for (int o = 0; o < BLOCK; o++) _mm512_mask_storeu_ps(y + o * plane + start, keep, acc[o][v]);
         }
+    }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+void lucid_conv3x3_avx512(const float *input, long inChannels, long height, long width,
+                          const float *packed, const unsigned short *masks, long outChannels, const float *bias,
+                          float *output, long firstItem, long endItem) {
+    if (vectors_per_item(lucid_conv3x3_vectors(height, width)) == 2) {
+        convolve_items(2, input, inChannels, height, width, packed, masks, outChannels, bias, output, firstItem, endItem);
+    } else {
+        convolve_items(3, input, inChannels, height, width, packed, masks, outChannels, bias, output, firstItem, endItem);
     }
 }
 #endif

@@ -8,7 +8,7 @@ extension ConvGeometry {
     /// the Winograd path's.
     var prefersDirect: Bool {
         DirectConv3x3.isAvailable && kernelH == 3 && kernelW == 3 && stride == 1 && padding == Padding2D(1)
-            && outChannels % 8 == 0 && width >= 16 && !prefersWinograd
+            && outChannels % 8 == 0 && !prefersWinograd
     }
 }
 
@@ -38,11 +38,13 @@ enum DirectConv3x3 {
         } else {
             lucid_conv3x3_pack(weight, g.outChannels, g.inChannels, 0, packed)
         }
-        let tiles = lucid_conv3x3_tiles(g.height, g.width)
-        let items = g.batch * (g.outChannels / 8) * tiles
-        // An item: 8 channels × 48 pixels × Cin × 9 multiply-adds.
-        parallelRanges(items, costPerItem: 8 * 48 * 9 * g.inChannels) { range in
-            lucid_conv3x3_avx512(x, g.inChannels, g.height, g.width, packed, g.outChannels, bias, out,
+        let masks = UnsafeMutablePointer<UInt16>.allocate(capacity: lucid_conv3x3_vectors(g.height, g.width) * 9)
+        defer { masks.deallocate() }
+        lucid_conv3x3_masks(g.height, g.width, masks)
+        let items = g.batch * (g.outChannels / 8) * lucid_conv3x3_tiles(g.height, g.width)
+        // An item: 8 channels × 32 or 48 pixels × Cin × 9 multiply-adds.
+        parallelRanges(items, costPerItem: 8 * 32 * 9 * g.inChannels) { range in
+            lucid_conv3x3_avx512(x, g.inChannels, g.height, g.width, packed, masks, g.outChannels, bias, out,
                                  range.lowerBound, range.upperBound)
         }
         Engine.countFlops(2 * g.batch * g.outChannels * g.height * g.width * g.patch)

@@ -37,20 +37,25 @@ void lucid_release_free_memory(void);
 /// 512 (AVX-512 F, BW, DQ and VL), 256 (AVX2 with FMA), or 0 (neither, or not x86-64).
 int lucid_cpu_vector_width(void);
 
-/// The pixel tiles of one image and output-channel block of `lucid_conv3x3_avx512`.
+/// The 16-pixel vectors of one image (its pixels in row-major order, the last vector partial).
+long lucid_conv3x3_vectors(long height, long width);
+/// The items per image and output-channel block of `lucid_conv3x3_avx512` (2 or 3 vectors each).
 long lucid_conv3x3_tiles(long height, long width);
+/// `masks[v·9 + tap]`: bit l set when lane l of vector v has an input pixel inside the image at
+/// kernel tap `tap` (row-major over the 3×3 taps); `lucid_conv3x3_vectors(height, width)·9` masks.
+void lucid_conv3x3_masks(long height, long width, unsigned short *masks);
 /// Reorders a 3×3 kernel `weight[out][in][3][3]` into the layout `lucid_conv3x3_avx512` reads,
 /// `[out / 8][9][in][8]` (out a multiple of 8); with `transposed`, the kernel of the input gradient
 /// instead (flipped, in and out swapped): `[in / 8][9][out][8]` (in a multiple of 8).
 void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, int transposed, float *packed);
 #if defined(__x86_64__)
 /// Items `firstItem..<endItem` of a 3×3 convolution, stride 1, zero padding 1, of NCHW `input`
-/// with the packed kernel and optional bias into NCHW `output` (same height and width). Item i
-/// is image i / (tiles·blocks), output channels 8·((i / tiles) % blocks) + 0..<8, pixel tile
-/// i % tiles. Needs AVX-512 F, BW, DQ and VL (`lucid_cpu_vector_width() == 512`).
+/// with the packed kernel, the image's `masks` and optional bias into NCHW `output` (same height
+/// and width). Item i is image i / (tiles·blocks), output channels 8·((i / tiles) % blocks) + 0..<8,
+/// pixel vectors (i % tiles)·V + 0..<V. Needs AVX-512 F, BW, DQ and VL (`lucid_cpu_vector_width() == 512`).
 void lucid_conv3x3_avx512(const float *input, long inChannels, long height, long width,
-                          const float *packed, long outChannels, const float *bias, float *output,
-                          long firstItem, long endItem);
+                          const float *packed, const unsigned short *masks, long outChannels, const float *bias,
+                          float *output, long firstItem, long endItem);
 #endif
 
 /// One item of a pool job: `body(context, index)`.
