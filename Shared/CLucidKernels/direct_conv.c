@@ -1,27 +1,21 @@
 // A direct 3×3 convolution (stride 1, zero padding 1) with AVX-512, for the small images of the
 // demo model's UNet: no unfolded (im2col) copy of the input and no packing of it by the matrix
 // product. The image is read as one flat run of pixels, 16 to a vector whatever its width; each
-// item computes 8 output channels at 3 (or 2) such vectors, accumulating in 24 (16) registers over
-// the 9 taps and every input channel. A tap's input for a vector is the run shifted by dy·W + dx, read with a
+// item computes 8 output channels at 3 such vectors, accumulating in 24 registers over the 9 taps
+// and every input channel. A tap's input for a vector is the run shifted by dy·W + dx, read with a
 // mask that leaves out the lanes whose shifted pixel falls off the image (the zero padding).
 #include "lucid_kernels.h"
 
 #include <stddef.h>
 
 #define BLOCK 8  // output channels per item
+#define VECTORS 3  // pixel vectors per item
 #define LANES 16
 
 long lucid_conv3x3_vectors(long height, long width) { return (height * width + LANES - 1) / LANES; }
 
-/// 3 vectors an item (fewer loads per multiply-add) unless that leaves more of the last item empty
-/// than 2 would: an 8×8 image's 4 vectors fill 2 items of 2, not 2 items of 3.
-static long vectors_per_item(long vectors) {
-    return (vectors + 2) / 3 * 3 - vectors > (vectors + 1) / 2 * 2 - vectors ? 2 : 3;
-}
-
 long lucid_conv3x3_tiles(long height, long width) {
-    long vectors = lucid_conv3x3_vectors(height, width), per = vectors_per_item(vectors);
-    return (vectors + per - 1) / per;
+    return (lucid_conv3x3_vectors(height, width) + VECTORS - 1) / VECTORS;
 }
 
 void lucid_conv3x3_masks(long height, long width, unsigned short *masks) {
@@ -56,50 +50,48 @@ void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-// Items firstItem..<endItem with V vectors each (V a constant in each caller, so that the
-// accumulators stay in registers).
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"), always_inline))
-static inline void convolve_items(const int V, const float *input, long inChannels, long height, long width,
-                                  const float *packed, const unsigned short *masks, long outChannels,
-                                  const float *bias, float *output, long firstItem, long endItem) {
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+void lucid_conv3x3_avx512(const float *input, long inChannels, long height, long width,
+                          const float *packed, const unsigned short *masks, long outChannels, const float *bias,
+                          float *output, long firstItem, long endItem) {
     const long plane = height * width;
     const long vectors = lucid_conv3x3_vectors(height, width);
-    const long tiles = (vectors + V - 1) / V;
+    const long tiles = lucid_conv3x3_tiles(height, width);
     const long blocks = outChannels / BLOCK;
     for (long item = firstItem; item < endItem; item++) {
         const long tile = item % tiles, block = (item / tiles) % blocks, image = item / (tiles * blocks);
         const float *x = input + image * inChannels * plane;
         float *y = output + (image * outChannels + block * BLOCK) * plane;
-        const long first = tile * V * LANES;
+        const long first = tile * VECTORS * LANES;
 
-        __m512 acc[BLOCK][3];
+        __m512 acc[BLOCK][VECTORS];
         for (int o = 0; o < BLOCK; o++) {
             __m512 start = _mm512_set1_ps(bias ? bias[block * BLOCK + o] : 0.f);
-            for (int v = 0; v < V; v++) acc[o][v] = start;
+            for (int v = 0; v < VECTORS; v++) acc[o][v] = start;
         }
 
         for (int tap = 0; tap < 9; tap++) {
             const long shift = (tap / 3 - 1) * width + tap % 3 - 1;
-            const float *source[3];
-            __mmask16 mask[3];
-            for (int v = 0; v < V; v++) {
-                const long index = tile * V + v;
+            const float *source[VECTORS];
+            __mmask16 mask[VECTORS];
+            for (int v = 0; v < VECTORS; v++) {
+                const long index = tile * VECTORS + v;
                 mask[v] = index < vectors ? (__mmask16)masks[index * 9 + tap] : 0;
                 // A masked-off lane is never read, so the run may start before the plane.
                 source[v] = mask[v] ? x + first + v * LANES + shift : x;
             }
             const float *w = packed + (block * 9 + tap) * inChannels * BLOCK;
             for (long c = 0; c < inChannels; c++) {
-                __m512 in[3];
-                for (int v = 0; v < V; v++) in[v] = _mm512_maskz_loadu_ps(mask[v], source[v] + c * plane);
+                __m512 in[VECTORS];
+                for (int v = 0; v < VECTORS; v++) in[v] = _mm512_maskz_loadu_ps(mask[v], source[v] + c * plane);
                 for (int o = 0; o < BLOCK; o++) {
                     __m512 k = _mm512_set1_ps(w[c * BLOCK + o]);
-                    for (int v = 0; v < V; v++) acc[o][v] = _mm512_fmadd_ps(k, in[v], acc[o][v]);
+                    for (int v = 0; v < VECTORS; v++) acc[o][v] = _mm512_fmadd_ps(k, in[v], acc[o][v]);
                 }
             }
         }
 
-        for (int v = 0; v < V; v++) {
+        for (int v = 0; v < VECTORS; v++) {
             const long start = first + v * LANES;
             if (start >= plane) break;
             const __mmask16 keep = plane - start >= LANES ? (__mmask16)0xFFFF : (__mmask16)((1u << (plane - start)) - 1);
@@ -108,14 +100,4 @@ static inline void convolve_items(const int V, const float *input, long inChanne
     }
 }
 
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
-void lucid_conv3x3_avx512(const float *input, long inChannels, long height, long width,
-                          const float *packed, const unsigned short *masks, long outChannels, const float *bias,
-                          float *output, long firstItem, long endItem) {
-    if (vectors_per_item(lucid_conv3x3_vectors(height, width)) == 2) {
-        convolve_items(2, input, inChannels, height, width, packed, masks, outChannels, bias, output, firstItem, endItem);
-    } else {
-        convolve_items(3, input, inChannels, height, width, packed, masks, outChannels, bias, output, firstItem, endItem);
-    }
-}
 #endif

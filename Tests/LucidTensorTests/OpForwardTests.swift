@@ -44,12 +44,12 @@ final class OpForwardTests: XCTestCase {
     }
 
     func testDirect3x3ConvolutionAndItsInputGradientMatchDirectLoops() throws {
-        // Multiples of 8 output channels take the direct kernel on an AVX-512 CPU (elsewhere im2col):
-        // widths off the 16-lane vectors and below them (a vector spans rows), one-row images,
-        // tiles that run over an image's end.
+        // Multiples of 8 output channels at least 16 pixels wide take the direct kernel on an
+        // AVX-512 CPU (elsewhere im2col): widths off the 16-lane vectors (a vector spans rows),
+        // one-row images, tiles that run over an image's end.
         let cases: [(n: Int, cin: Int, cout: Int, h: Int, w: Int)] = [
             (2, 5, 8, 3, 16), (1, 8, 16, 4, 17), (2, 3, 24, 5, 33), (1, 16, 8, 1, 20), (2, 8, 8, 7, 48),
-            (2, 16, 16, 8, 8), (1, 4, 8, 5, 3), (2, 8, 8, 3, 7), (1, 8, 8, 1, 1),
+            (1, 4, 8, 2, 23),
         ]
         for (i, c) in cases.enumerated() {
             let g = ConvGeometry(batch: c.n, inChannels: c.cin, height: c.h, width: c.w, outChannels: c.cout,

@@ -39,7 +39,7 @@ int lucid_cpu_vector_width(void);
 
 /// The 16-pixel vectors of one image (its pixels in row-major order, the last vector partial).
 long lucid_conv3x3_vectors(long height, long width);
-/// The items per image and output-channel block of `lucid_conv3x3_avx512` (2 or 3 vectors each).
+/// The items per image and output-channel block of `lucid_conv3x3_avx512` (3 vectors each).
 long lucid_conv3x3_tiles(long height, long width);
 /// `masks[v·9 + tap]`: bit l set when lane l of vector v has an input pixel inside the image at
 /// kernel tap `tap` (row-major over the 3×3 taps); `lucid_conv3x3_vectors(height, width)·9` masks.
@@ -52,7 +52,7 @@ void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, 
 /// Items `firstItem..<endItem` of a 3×3 convolution, stride 1, zero padding 1, of NCHW `input`
 /// with the packed kernel, the image's `masks` and optional bias into NCHW `output` (same height
 /// and width). Item i is image i / (tiles·blocks), output channels 8·((i / tiles) % blocks) + 0..<8,
-/// pixel vectors (i % tiles)·V + 0..<V. Needs AVX-512 F, BW, DQ and VL (`lucid_cpu_vector_width() == 512`).
+/// pixel vectors 3·(i % tiles) + 0..<3. Needs AVX-512 F, BW, DQ and VL (`lucid_cpu_vector_width() == 512`).
 void lucid_conv3x3_avx512(const float *input, long inChannels, long height, long width,
                           const float *packed, const unsigned short *masks, long outChannels, const float *bias,
                           float *output, long firstItem, long endItem);
