@@ -33,14 +33,16 @@ void lucid_conv3x3_masks(long height, long width, unsigned short *masks) {
     }
 }
 
-void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, int transposed, float *packed) {
-    // Output channel o' of the packed kernel: o, or c for the transposed one (which has Cin outputs).
+void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, int transposed, float *packed,
+                        long first, long end) {
+    // The packed kernel's output channel `to` and input channel `from` are (o, c) of `weight`, or
+    // (c, o) for the transposed one, whose taps run backwards.
     const long packedInputs = transposed ? outChannels : inChannels;
-    for (long o = 0; o < outChannels; o++) {
-        for (long c = 0; c < inChannels; c++) {
+    for (long to = first; to < end; to++) {
+        for (long from = 0; from < packedInputs; from++) {
+            const long o = transposed ? from : to, c = transposed ? to : from;
             for (long tap = 0; tap < 9; tap++) {
-                long to = transposed ? c : o, from = transposed ? o : c, packedTap = transposed ? 8 - tap : tap;
-                packed[((to / BLOCK * 9 + packedTap) * packedInputs + from) * BLOCK + to % BLOCK] =
+                packed[((to / BLOCK * 9 + (transposed ? 8 - tap : tap)) * packedInputs + from) * BLOCK + to % BLOCK] =
                     weight[(o * inChannels + c) * 9 + tap];
             }
         }

@@ -2,6 +2,7 @@
 /// reads the input where it lies, so the unfolded copy im2col writes and OpenBLAS packs again is
 /// never made. On the demo model's small images those two copies cost about as much as the product.
 import CLucidKernels
+import Synchronization
 
 extension ConvGeometry {
     /// True for the convolutions the direct kernel handles, on a CPU that has it, at least 16 pixels
@@ -24,6 +25,21 @@ enum DirectConv3x3 {
         #endif
     }()
 
+    /// The load masks of each image size seen (`lucid_conv3x3_masks`), by height and width.
+    private static let maskCache = Mutex<[Int: [UInt16]]>([:])
+
+    /// The kernel's load masks for `height`×`width` images, computed once per size.
+    static func masks(height: Int, width: Int) -> [UInt16] {
+        maskCache.withLock { cache in
+            let key = height << 32 | width
+            if let masks = cache[key] { return masks }
+            var masks = [UInt16](repeating: 0, count: lucid_conv3x3_vectors(height, width) * 9)
+            masks.withUnsafeMutableBufferPointer { lucid_conv3x3_masks(height, width, $0.baseAddress) }
+            cache[key] = masks
+            return masks
+        }
+    }
+
     /// The convolution of `x` (`[N, Cin, H, W]`) with `weight` (`[Cout, Cin, 3, 3]`) into `out`
     /// (`[N, Cout, H, W]`), with `bias` added when given; every output element is written. With
     /// `transposing`, `weight` is `[Cin, Cout, 3, 3]` and the kernel used is its flipped transpose:
@@ -35,19 +51,21 @@ enum DirectConv3x3 {
         #if arch(x86_64)
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: g.outChannels * g.inChannels * 9)
         defer { packed.deallocate() }
-        if transposing {
-            lucid_conv3x3_pack(weight, g.inChannels, g.outChannels, 1, packed)
-        } else {
-            lucid_conv3x3_pack(weight, g.outChannels, g.inChannels, 0, packed)
+        parallelRanges(g.outChannels, costPerItem: 9 * g.inChannels) { range in
+            if transposing {
+                lucid_conv3x3_pack(weight, g.inChannels, g.outChannels, 1, packed, range.lowerBound, range.upperBound)
+            } else {
+                lucid_conv3x3_pack(weight, g.outChannels, g.inChannels, 0, packed, range.lowerBound, range.upperBound)
+            }
         }
-        let masks = UnsafeMutablePointer<UInt16>.allocate(capacity: lucid_conv3x3_vectors(g.height, g.width) * 9)
-        defer { masks.deallocate() }
-        lucid_conv3x3_masks(g.height, g.width, masks)
+        let masks = self.masks(height: g.height, width: g.width)
         let items = g.batch * (g.outChannels / 8) * lucid_conv3x3_tiles(g.height, g.width)
         // An item: 8 channels × 48 pixels × Cin × 9 multiply-adds.
-        parallelRanges(items, costPerItem: 8 * 48 * 9 * g.inChannels) { range in
-            lucid_conv3x3_avx512(x, g.inChannels, g.height, g.width, packed, masks, g.outChannels, bias, out,
-                                 range.lowerBound, range.upperBound)
+        masks.withUnsafeBufferPointer { masks in
+            parallelRanges(items, costPerItem: 8 * 48 * 9 * g.inChannels) { range in
+                lucid_conv3x3_avx512(x, g.inChannels, g.height, g.width, packed, masks.baseAddress, g.outChannels, bias,
+                                     out, range.lowerBound, range.upperBound)
+            }
         }
         Engine.countFlops(2 * g.batch * g.outChannels * g.height * g.width * g.patch)
         #else

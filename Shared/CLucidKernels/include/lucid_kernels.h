@@ -44,10 +44,12 @@ long lucid_conv3x3_tiles(long height, long width);
 /// `masks[v·9 + tap]`: bit l set when lane l of vector v has an input pixel inside the image at
 /// kernel tap `tap` (row-major over the 3×3 taps); `lucid_conv3x3_vectors(height, width)·9` masks.
 void lucid_conv3x3_masks(long height, long width, unsigned short *masks);
-/// Reorders a 3×3 kernel `weight[out][in][3][3]` into the layout `lucid_conv3x3_avx512` reads,
-/// `[out / 8][9][in][8]` (out a multiple of 8); with `transposed`, the kernel of the input gradient
-/// instead (flipped, in and out swapped): `[in / 8][9][out][8]` (in a multiple of 8).
-void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, int transposed, float *packed);
+/// Reorders output channels `first..<end` of a 3×3 kernel `weight[out][in][3][3]` into the layout
+/// `lucid_conv3x3_avx512` reads, `[out / 8][9][in][8]` (out a multiple of 8); with `transposed`,
+/// those of the input gradient's kernel instead (flipped, in and out swapped): `[in / 8][9][out][8]`
+/// (in a multiple of 8, `first..<end` within in).
+void lucid_conv3x3_pack(const float *weight, long outChannels, long inChannels, int transposed, float *packed,
+                        long first, long end);
 #if defined(__x86_64__)
 /// Items `firstItem..<endItem` of a 3×3 convolution, stride 1, zero padding 1, of NCHW `input`
 /// with the packed kernel, the image's `masks` and optional bias into NCHW `output` (same height
