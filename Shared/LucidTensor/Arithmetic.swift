@@ -21,15 +21,18 @@ private func binaryLoop(
 ) {
     let inner = plan.inner
     let sa = plan.aStrides.last!, sb = plan.bStrides.last!
-    parallelRanges(plan.rows, costPerItem: inner) { rows in
-        for row in rows {
+    // Rows in pieces, so that one long row (two tensors of the same shape) is split too.
+    let piece = 8192, pieces = Swift.max(1, (inner + piece - 1) / piece)
+    parallelRanges(plan.rows * pieces, costPerItem: Swift.min(inner, piece)) { units in
+        for unit in units {
+            let row = unit / pieces, lo = unit % pieces * piece, hi = Swift.min(inner, lo + piece)
             let (oa, ob) = plan.offsets(ofRow: row)
             let pa = a + oa, pb = b + ob, po = out + row * inner
             switch (sa, sb) {
-            case (1, 1): for i in 0..<inner { po[i] = f(pa[i], pb[i]) }
-            case (1, 0): let y = pb[0]; for i in 0..<inner { po[i] = f(pa[i], y) }
-            case (0, 1): let x = pa[0]; for i in 0..<inner { po[i] = f(x, pb[i]) }
-            default: let v = f(pa[0], pb[0]); for i in 0..<inner { po[i] = v }
+            case (1, 1): for i in lo..<hi { po[i] = f(pa[i], pb[i]) }
+            case (1, 0): let y = pb[0]; for i in lo..<hi { po[i] = f(pa[i], y) }
+            case (0, 1): let x = pa[0]; for i in lo..<hi { po[i] = f(x, pb[i]) }
+            default: let v = f(pa[0], pb[0]); for i in lo..<hi { po[i] = v }
             }
         }
     }

@@ -33,7 +33,9 @@ public enum Engine {
 }
 
 /// Runs `body` over `0..<count` split into contiguous ranges, on up to `Engine.threads` threads
-/// when the work is large enough (`count * costPerItem` above a threshold).
+/// when the work is large enough (`count * costPerItem` above a threshold). Four ranges a thread,
+/// taken as threads come free, so that a thread that starts late or runs slow (a busy host) does
+/// not leave the others waiting on its one large range.
 @inline(__always)
 func parallelRanges(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
     let threads = Engine.threads
@@ -41,11 +43,39 @@ func parallelRanges(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> 
         body(0..<count)
         return
     }
-    let parts = Swift.min(threads, count)
+    let parts = Swift.min(threads * 4, count)
     concurrentPerform(iterations: parts) { part in
         let lo = count * part / parts
         let hi = count * (part + 1) / parts
         if lo < hi { body(lo..<hi) }
+    }
+}
+
+/// A run of floats to copy: `count` from `source` to `destination`.
+struct CopyJob {
+    let source: UnsafePointer<Float>
+    let destination: UnsafeMutablePointer<Float>
+    let count: Int
+}
+
+/// Runs copies that do not overlap, cut into pieces spread over the engine's threads when there is
+/// enough to copy.
+func parallelCopy(_ jobs: [CopyJob]) {
+    let piece = 16_384
+    var pieces: [CopyJob] = []
+    for job in jobs {
+        var lo = 0
+        while lo < job.count {
+            let n = Swift.min(piece, job.count - lo)
+            pieces.append(CopyJob(source: job.source + lo, destination: job.destination + lo, count: n))
+            lo += n
+        }
+    }
+    let total = jobs.reduce(0) { $0 + $1.count }
+    pieces.withUnsafeBufferPointer { pieces in
+        parallelRanges(pieces.count, costPerItem: total / Swift.max(pieces.count, 1)) { range in
+            for job in pieces[range] { job.destination.update(from: job.source, count: job.count) }
+        }
     }
 }
 

@@ -175,9 +175,9 @@ extension Tensor {
         var out = Tensor(uninitializedShape: newShape)
         let src = pointer, dst = out.mutablePointer
         let block = length * inner, srcBlock = shape[a] * inner
-        for o in 0..<outer {
-            (dst + o * block).update(from: src + o * srcBlock + start * inner, count: block)
-        }
+        parallelCopy((0..<outer).map { o in
+            CopyJob(source: src + o * srcBlock + start * inner, destination: dst + o * block, count: block)
+        })
         return out
     }
 
@@ -190,9 +190,9 @@ extension Tensor {
         let outer = shape[..<a].reduce(1, *)
         let block = shape[a] * inner, dstBlock = total * inner
         let src = pointer, dst = out.mutablePointer
-        for o in 0..<outer {
-            (dst + o * dstBlock + before * inner).update(from: src + o * block, count: block)
-        }
+        parallelCopy((0..<outer).map { o in
+            CopyJob(source: src + o * block, destination: dst + o * dstBlock + before * inner, count: block)
+        })
         return out
     }
 
@@ -227,15 +227,16 @@ public func concat(_ tensors: [Tensor], axis: Int) throws -> Tensor {
     let outer = first.shape[..<a].reduce(1, *)
     let dst = out.mutablePointer
     let dstBlock = total * inner
-    var position = 0
+    var position = 0, jobs: [CopyJob] = []
     for t in tensors {
         let block = t.shape[a] * inner
         let src = t.pointer
         for o in 0..<outer {
-            (dst + o * dstBlock + position * inner).update(from: src + o * block, count: block)
+            jobs.append(CopyJob(source: src + o * block, destination: dst + o * dstBlock + position * inner, count: block))
         }
         position += t.shape[a]
     }
+    withExtendedLifetime(tensors) { parallelCopy(jobs) }
     guard let tape = activeTape(of: tensors) else { return out }
     let sizes = tensors.map { $0.shape[a] }
     let tracked = tensors.map { $0.tracker?.tape === tape }
