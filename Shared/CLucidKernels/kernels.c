@@ -78,6 +78,36 @@ CLONES void lucid_gated_gelu_backward(const float *restrict v, const float *rest
     }
 }
 
+// Σ over x[0..<n] of f(x[i]), in blocks of 1024 summed in LANES float partial results (so that the
+// loop vectorises) and added up in double.
+#define BLOCKED_SUM(n, term)                                                     \
+    ({                                                                           \
+        double total_ = 0;                                                       \
+        for (long start_ = 0; start_ < (n); start_ += 1024) {                    \
+            long end_ = start_ + 1024 < (n) ? start_ + 1024 : (n);               \
+            long full_ = start_ + (end_ - start_) / LANES * LANES;               \
+            float lanes_[LANES] = {0};                                           \
+            for (long i = start_; i < full_; i += LANES)                         \
+                for (int j_ = 0; j_ < LANES; j_++) lanes_[j_] += term(i + j_);   \
+            float block_ = 0;                                                    \
+            for (int j_ = 0; j_ < LANES; j_++) block_ += lanes_[j_];             \
+            for (long i = full_; i < end_; i++) block_ += term(i);               \
+            total_ += block_;                                                    \
+        }                                                                        \
+        total_;                                                                  \
+    })
+
+CLONES void lucid_moments(const float *restrict x, long n, float eps, float *mean, float *rstd) {
+#define VALUE(i) x[i]
+    const float m = (float)(BLOCKED_SUM(n, VALUE) / (double)n);
+#undef VALUE
+#define SQUARE(i) ((x[i] - m) * (x[i] - m))
+    const float variance = (float)(BLOCKED_SUM(n, SQUARE) / (double)n);
+#undef SQUARE
+    *mean = m;
+    *rstd = 1.f / sqrtf(variance + eps);
+}
+
 static inline float norm_backward_item(float x, float dy, float mean, float rstd, float gamma, float beta,
                                        int silu, float *xhat) {
     *xhat = (x - mean) * rstd;

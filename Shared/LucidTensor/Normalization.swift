@@ -9,30 +9,12 @@ public enum NormActivation: Sendable {
     case silu
 }
 
-/// Mean and 1/σ of `n` contiguous floats (two passes, Double accumulation for accuracy).
+/// Mean and 1/σ of `n` contiguous floats (two passes; `lucid_moments`).
 @inline(__always)
 private func moments(_ p: UnsafePointer<Float>, _ n: Int, eps: Float) -> (mean: Float, rstd: Float) {
-    var s: Double = 0
-    var i = 0
-    while i < n {
-        let end = Swift.min(i + 1024, n)
-        var acc: Float = 0
-        for j in i..<end { acc += p[j] }
-        s += Double(acc)
-        i = end
-    }
-    let mean = Float(s / Double(n))
-    var v: Double = 0
-    i = 0
-    while i < n {
-        let end = Swift.min(i + 1024, n)
-        var acc: Float = 0
-        for j in i..<end { let d = p[j] - mean; acc += d * d }
-        v += Double(acc)
-        i = end
-    }
-    let variance = Float(v / Double(n))
-    return (mean, 1 / (variance + eps).squareRoot())
+    var mean: Float = 0, rstd: Float = 0
+    lucid_moments(p, n, eps, &mean, &rstd)
+    return (mean, rstd)
 }
 
 /// Group normalisation of `x` (`[N, C, ...]`) over `groups` channel groups, then the per-channel

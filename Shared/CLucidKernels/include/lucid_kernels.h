@@ -16,6 +16,8 @@ void lucid_quick_gelu(const float *x, float *y, long n);
 void lucid_gated_gelu(const float *v, const float *g, float *y, long n);
 /// The gradients of y = v · gelu(g) given dy: dv[i] = dy[i]·gelu(g[i]), dg[i] = dy[i]·v[i]·gelu'(g[i]).
 void lucid_gated_gelu_backward(const float *v, const float *g, const float *dy, float *dv, float *dg, long n);
+/// The mean of x[0..<n] and 1/√(variance + eps) (two passes, blocks of float sums added in double).
+void lucid_moments(const float *x, long n, float eps, float *mean, float *rstd);
 /// The first pass of a normalisation's backward over one channel's n values x with output
 /// gradient dy: dh[i] = dy[i]·γ (times silu′(x̂γ + β) when `silu`), with x̂ = (x − mean)·rstd;
 /// sums[0] = Σ dh, sums[1] = Σ dh·x̂.
