@@ -6,12 +6,16 @@ import Synchronization
 
 extension ConvGeometry {
     /// True for the convolutions the direct kernel handles, on a CPU that has it, at least 16 pixels
-    /// wide and not the Winograd path's. Below 16 pixels im2col is kept: with the demo model's 8×8
-    /// convolutions direct as well, its edits sampled about 6 % slower (6 held-out tasks, 3
-    /// alternating runs), though one such convolution alone timed the same either way.
+    /// wide, and below 64×64 pixels where the Winograd path would take them.
+    ///
+    /// - Below 16 pixels im2col is kept: with the demo model's 8×8 convolutions direct as well, its
+    ///   edits sampled about 6 % slower (6 held-out tasks, 3 alternating runs), though one such
+    ///   convolution alone timed the same either way.
+    /// - At 32×32 with 128 channels (the demo VAE's) direct beat Winograd: encode 28 → 21 ms, decode
+    ///   65 → 49 ms an edit; at 64×64 with 320 channels Winograd stays faster (32-34 ms against 38-45).
     var prefersDirect: Bool {
         DirectConv3x3.isAvailable && kernelH == 3 && kernelW == 3 && stride == 1 && padding == Padding2D(1)
-            && outChannels % 8 == 0 && width >= 16 && !prefersWinograd
+            && outChannels % 8 == 0 && width >= 16 && (!prefersWinograd || outHeight * outWidth <= 1024)
     }
 }
 
