@@ -5,9 +5,12 @@ import CLucidKernels
 import Synchronization
 
 extension ConvGeometry {
-    /// True for the convolutions the direct kernel handles, on a CPU that has it, at least 16 pixels
-    /// wide, and below 64×64 pixels where the Winograd path would take them.
+    /// True for the convolutions the direct kernel handles, on a CPU that has it, with at most 256
+    /// channels in and out, at least 16 pixels wide, and no larger than 32×32 where the Winograd path
+    /// would take them.
     ///
+    /// - With more channels OpenBLAS's products win: SD-1.5's UNet forward at a 64×64 latent took
+    ///   5.1–5.6 s with its 640- and 1280-channel layers direct, 4.3–4.4 s without.
     /// - Below 16 pixels im2col is kept: with the demo model's 8×8 convolutions direct as well, its
     ///   edits sampled about 6 % slower (6 held-out tasks, 3 alternating runs), though one such
     ///   convolution alone timed the same either way.
@@ -15,7 +18,8 @@ extension ConvGeometry {
     ///   65 → 49 ms an edit; at 64×64 with 320 channels Winograd stays faster (32-34 ms against 38-45).
     var prefersDirect: Bool {
         DirectConv3x3.isAvailable && kernelH == 3 && kernelW == 3 && stride == 1 && padding == Padding2D(1)
-            && outChannels % 8 == 0 && width >= 16 && (!prefersWinograd || outHeight * outWidth <= 1024)
+            && outChannels % 8 == 0 && Swift.max(inChannels, outChannels) <= 256 && width >= 16
+            && (!prefersWinograd || outHeight * outWidth <= 1024)
     }
 }
 
