@@ -13,7 +13,8 @@ extension ConvGeometry {
     ///   5.1–5.6 s with its 640- and 1280-channel layers direct, 4.3–4.4 s without.
     /// - Below 16 pixels im2col is kept: with the demo model's 8×8 convolutions direct as well, its
     ///   edits sampled about 6 % slower (6 held-out tasks, 3 alternating runs), though one such
-    ///   convolution alone timed the same either way.
+    ///   convolution alone timed the same either way; a variant for such images (4 channels over
+    ///   the whole image an item) ran the convolution alone 25 % faster and still sampled 4 % slower.
     /// - At 32×32 with 128 channels (the demo VAE's) direct beat Winograd: encode 28 → 21 ms, decode
     ///   65 → 49 ms an edit; at 64×64 with 320 channels Winograd stays faster (32-34 ms against 38-45).
     var prefersDirect: Bool {
