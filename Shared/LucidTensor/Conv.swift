@@ -26,6 +26,18 @@ struct ConvGeometry {
     var isPointwise: Bool {
         kernelH == 1 && kernelW == 1 && stride == 1 && padding == Padding2D(0)
     }
+    /// 3×3, stride 1, padding 1: the output is as large as the input.
+    var isSame3x3: Bool {
+        kernelH == 3 && kernelW == 3 && stride == 1 && padding == Padding2D(1)
+    }
+    /// For a same-size 3×3 convolution, the one whose output is its input gradient: the output
+    /// gradient convolved with the kernel flipped and its channel axes swapped.
+    var inputGradientConvolution: ConvGeometry? {
+        guard isSame3x3 else { return nil }
+        return ConvGeometry(
+            batch: batch, inChannels: outChannels, height: height, width: width, outChannels: inChannels,
+            kernelH: 3, kernelW: 3, stride: 1, padding: padding, outHeight: height, outWidth: width)
+    }
     /// Rows of the unfolded matrix: Cin·kh·kw.
     var patch: Int { inChannels * kernelH * kernelW }
 
@@ -257,23 +269,15 @@ private func conv2dInputGradient(_ grad: Tensor, weight: Tensor, geometry g: Con
         }
         return gx
     }
-    // A 3×3 stride-1 pad-1 convolution's input gradient is the same convolution of the output
-    // gradient with the kernel flipped and its channel axes swapped.
-    let isSame3x3 = g.kernelH == 3 && g.kernelW == 3 && g.stride == 1 && g.padding == Padding2D(1)
-    let transposed = ConvGeometry(
-        batch: g.batch, inChannels: g.outChannels, height: g.height, width: g.width,
-        outChannels: g.inChannels, kernelH: 3, kernelW: 3, stride: 1, padding: g.padding,
-        outHeight: g.height, outWidth: g.width)
-    if isSame3x3 && transposed.prefersDirect {
+    if let transposed = g.inputGradientConvolution, transposed.prefersDirect {
         var gx = Tensor(uninitializedShape: [g.batch, g.inChannels, g.height, g.width])
         DirectConv3x3.convolve(grad.pointer, weight: weight.pointer, transposing: true, bias: nil,
                                into: gx.mutablePointer, transposed)
         return gx
     }
     var gx = Tensor(zeros: [g.batch, g.inChannels, g.height, g.width])
-    if g.prefersWinograd {
-        let flipped = flippedTransposedKernel(weight)
-        let u = winogradTransformedWeights(flipped)
+    if g.prefersWinograd, let transposed = g.inputGradientConvolution {
+        let u = winogradTransformedWeights(flippedTransposedKernel(weight))
         defer { u.deallocate() }
         for n in 0..<g.batch {
             winogradConvolve(grad.pointer + n * g.outChannels * plane, gx.mutablePointer + n * inPlane,

@@ -18,9 +18,8 @@ extension ConvGeometry {
     /// - At 32×32 with 128 channels (the demo VAE's) direct beat Winograd: encode 28 → 21 ms, decode
     ///   65 → 49 ms an edit; at 64×64 with 320 channels Winograd stays faster (32-34 ms against 38-45).
     var prefersDirect: Bool {
-        DirectConv3x3.isAvailable && kernelH == 3 && kernelW == 3 && stride == 1 && padding == Padding2D(1)
-            && outChannels % 8 == 0 && Swift.max(inChannels, outChannels) <= 256 && width >= 16
-            && (!prefersWinograd || outHeight * outWidth <= 1024)
+        DirectConv3x3.isAvailable && isSame3x3 && outChannels % 8 == 0 && Swift.max(inChannels, outChannels) <= 256
+            && width >= 16 && (!prefersWinograd || outHeight * outWidth <= 1024)
     }
 }
 

@@ -10,8 +10,7 @@ extension ConvGeometry {
     /// transforms: the demo model's 64-channel convolutions at 32×32 made a whole edit 10–20 %
     /// slower through Winograd than through im2col (release build, 3 dev tasks, 3 runs each).
     var prefersWinograd: Bool {
-        kernelH == 3 && kernelW == 3 && stride == 1 && padding == Padding2D(1)
-            && inChannels >= 128 && outChannels >= 128 && outHeight * outWidth >= 1024
+        isSame3x3 && inChannels >= 128 && outChannels >= 128 && outHeight * outWidth >= 1024
     }
 }
 
