@@ -105,7 +105,7 @@ public final class EditBenchRunner {
                     psnrOutside: ImageMetrics.psnr(made.image, input.image, mask: input.mask, inside: false) ?? .nan,
                     featureMD: matcher.distance(
                         source: source, edited: try matcher.features(latent: z, width: made.image.width, height: made.image.height),
-                        pairs: input.pairs),
+                        pairs: task.scoredPairs),
                     perceptual: try perceptual.distance(truth, perceptual.features(made.image)),
                     discriminatorLogit: try cleanLogit(z),
                     truth: try scorer?.score(task: task.folder, image: url),

@@ -3,6 +3,7 @@
 import Foundation
 import LucidImage
 import LucidProto
+import LucidReasoning
 import LucidReasoningBench
 
 /// A drag task with the picture and prompts of its right answers.
@@ -15,10 +16,15 @@ public struct EditBenchTask: Sendable {
     public let truth: RasterImage
     /// The caption after the intended edit (the ground-truth intention's target prompt).
     public let captionAfter: String
+    /// The drag the scores measure against: the exact `intended_pairs` of a task drawn with jitter
+    /// (`tools.demoworld.tasks --jitter`), else the drawn pairs.
+    public let scoredPairs: [DragPair]
 
     private struct File: Decodable {
         struct Acceptable: Decodable { let result: String; let caption_after: String }
+        struct Pair: Decodable { let handle: [Double]; let target: [Double] }
         let acceptable: [Acceptable]
+        let intended_pairs: [Pair]?
     }
 
     /// Loads the task in `folder`.
@@ -32,6 +38,15 @@ public struct EditBenchTask: Sendable {
         self.drag = drag
         truth = try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent(intended.result))).toRGB()
         captionAfter = intended.caption_after
+        if let exact = file.intended_pairs {
+            guard exact.count == drag.input.pairs.count, exact.allSatisfy({ $0.handle.count == 2 && $0.target.count == 2 }) else {
+                throw DragTaskError.malformed(folder.lastPathComponent, "intended_pairs must be one [x, y] handle and target per pair")
+            }
+            scoredPairs = exact.map { DragPair(handle: PixelPoint(x: $0.handle[0], y: $0.handle[1]),
+                                               target: PixelPoint(x: $0.target[0], y: $0.target[1])) }
+        } else {
+            scoredPairs = drag.input.pairs
+        }
     }
 
     /// The task's id, e.g. "task-0001".

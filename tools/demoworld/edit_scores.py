@@ -8,7 +8,8 @@ the checker and measures, against the intended kind's ground truth (``acceptable
 - ``md``: the point distance. The edited object's transform is read off the segmentation as a per-axis
   scale and translation (centroid and standard deviation along x and y, from the input's object mask to
   the edited object), which covers every kind the large-drag split has (move, enlarge, shrink, stretch);
-  each handle is carried by it and its distance to the target is averaged over the pairs. When the
+  each handle is carried by it and its distance to the target is averaged over the pairs (the exact
+  ``intended_pairs`` of a task drawn with ``--jitter``, else ``pairs``). When the
   object is not found, the handles count as not moved (``md`` = the mean drag length, ``found`` false);
 - ``checker_pass``: the checker finds every captioned object in colour and shape, for the caption
   before the edit, the caption after any acceptable edit, or what the checker reads in any acceptable
@@ -62,7 +63,8 @@ class TaskTruth:
         self.captions = [self.task["caption"]] + [a["caption_after"] for a in self.task["acceptable"]]
         readings = [_reading(folder / a["result"]) for a in self.task["acceptable"]]
         self.captions += [reading for reading in readings if reading]
-        self.pairs = [(p["handle"], p["target"]) for p in self.task["pairs"]]
+        # A task drawn with jitter is scored against the exact drag its user meant.
+        self.pairs = [(p["handle"], p["target"]) for p in self.task.get("intended_pairs", self.task["pairs"])]
         # Other objects of the edited object's colour (they are not the edited object).
         self.others = np.zeros_like(self.object_mask)
         for d in segment(as_image(str(folder / "input.png"))).detections:

@@ -1,6 +1,6 @@
 """Drag tasks with exact ground truth, and the task CLI.
 
-    python -m tools.demoworld.tasks --out DIR --count N --seed S [--size 128] [--drags default|large]
+    python -m tools.demoworld.tasks --out DIR --count N --seed S [--size 128] [--drags default|large] [--jitter PX]
 
 Each task takes one object of a random scene and an intended edit (move, enlarge, shrink,
 stretch_horizontal, stretch_vertical), places 1–3 handle → target pairs the way a user would, and then
@@ -20,6 +20,13 @@ object; enlarge: a small-to-medium one) so that a plausible scale or factor drag
 The acceptability rule, the user mask, the ground truth and the file format are the same as the default's;
 per-task seeds come from their own stream, so no large-drag task shares a scene with a default split of the
 same seed.
+
+``--jitter PX`` draws the drags the way a hand does: every handle and target is displaced by Gaussian noise of
+PX reference pixels along each axis (clamped to the image). The scene, the intended edit, its acceptable
+readings, ground truths and user mask are those of the same seed without jitter (the user meant the exact
+edit and drew it imprecisely); ``pairs`` holds the drawn points and ``intended_pairs`` the exact ones, which
+the ground-truth scores measure against. The noise has its own seed stream, so a jittered split and the exact
+split of the same seed pair task by task.
 """
 
 from __future__ import annotations
@@ -65,6 +72,8 @@ LARGE_SCALE = {"enlarge": (1.6, 2.15), "shrink": (0.46, 0.65)}
 LARGE_STRETCH = (1.6, 2.15)
 #: ``--drags large``: tag mixed into the per-task seeds (``SeedSequence([seed, index, tag])``).
 LARGE_STREAM = 29
+#: ``--jitter``: tag mixed into the seeds of each task's drawing noise.
+JITTER_STREAM = 31
 DRAG_PROFILES = ("default", "large")
 
 #: Handle layouts per intended kind, with their probabilities.
@@ -251,6 +260,16 @@ class Task:
     targets: np.ndarray
     readings: list[Reading]   # acceptable readings, intended first
     seed: int
+    intended: tuple[np.ndarray, np.ndarray] | None = None   # the exact (handles, targets) when drawn with jitter
+
+
+def drawn_with_jitter(task: Task, sigma: float, rng: np.random.Generator) -> Task:
+    """The task with its handles and targets drawn imprecisely: each point displaced by N(0, sigma²) pixels
+    along each axis and clamped to the image; everything else (the intention and its ground truth) kept."""
+    size = task.scene.width
+    handles = np.clip(task.handles + rng.normal(0.0, sigma, task.handles.shape), 0.0, size - 1.0)
+    targets = np.clip(task.targets + rng.normal(0.0, sigma, task.targets.shape), 0.0, size - 1.0)
+    return replace(task, handles=handles, targets=targets, intended=(task.handles, task.targets))
 
 
 def _round(v):
@@ -369,11 +388,13 @@ def write_task(task: Task, folder: str, task_id: str) -> dict:
                            "params": _round(r.params), "fit_error": round(r.error, 3),
                            "caption_after": caption(after_scene), "object_after": r.obj.to_dict()})
     save_png(os.path.join(folder, "mask.png"), user_mask([obj_mask] + after_masks, k))
+    def pairs(handles, targets):
+        return [{"handle": [round(float(h[0]), 2), round(float(h[1]), 2)],
+                 "target": [round(float(t[0]), 2), round(float(t[1]), 2)]} for h, t in zip(handles, targets)]
+
     record = {
         "id": task_id, "width": size, "height": size, "caption": caption(scene),
-        "pairs": [{"handle": [round(float(h[0]), 2), round(float(h[1]), 2)],
-                   "target": [round(float(t[0]), 2), round(float(t[1]), 2)]}
-                  for h, t in zip(task.handles, task.targets)],
+        "pairs": pairs(task.handles, task.targets),
         "intended_kind": task.kind, "ambiguous": len(acceptable) > 1, "acceptable": acceptable,
         "layout": task.layout,
         "object": {"shape": obj.shape, "color": obj.color,
@@ -381,6 +402,8 @@ def write_task(task: Task, folder: str, task_id: str) -> dict:
                    "mask": "object-mask.png", "index": task.index, "center": [round(obj.cx, 3), round(obj.cy, 3)]},
         "scene_seed": task.seed, "scene": scene.to_dict(),
     }
+    if task.intended is not None:
+        record["intended_pairs"] = pairs(*task.intended)
     with open(os.path.join(folder, "task.json"), "w") as f:
         json.dump(record, f, indent=1)
     return record
@@ -394,9 +417,13 @@ def task_seed(seed: int, index: int, drags: str = "default") -> int:
     return int(np.random.SeedSequence([seed, index, LARGE_STREAM]).generate_state(1)[0])
 
 
-def write_tasks(out: str, count: int, seed: int, size: int = 128, drags: str = "default") -> list[dict]:
+def write_tasks(out: str, count: int, seed: int, size: int = 128, drags: str = "default",
+                jitter: float = 0.0) -> list[dict]:
     """Write ``count`` tasks plus an ``index.json`` summary. Kinds rotate fastest and the edited object's
-    shape rotates after each full round of kinds, so kinds and (kind, shape) pairs are balanced."""
+    shape rotates after each full round of kinds, so kinds and (kind, shape) pairs are balanced. ``jitter``
+    (reference pixels, 0: exact drags) draws the drags imprecisely (see the module doc)."""
+    if jitter < 0 or not math.isfinite(jitter):
+        raise ValueError(f"jitter must be a non-negative number of pixels, not {jitter}")
     os.makedirs(out, exist_ok=True)
     records = []
     for i in range(count):
@@ -404,11 +431,16 @@ def write_tasks(out: str, count: int, seed: int, size: int = 128, drags: str = "
         shape = SHAPES[(i // len(KINDS)) % len(SHAPES)]
         task_id = f"task-{i + 1:04d}"
         task = make_task(kind, task_seed(seed, i, drags), size, shape, drags=drags)
+        if jitter > 0:
+            noise = np.random.default_rng(np.random.SeedSequence([seed, i, JITTER_STREAM]))
+            task = drawn_with_jitter(task, jitter * size / 128.0, noise)
         records.append(write_task(task, os.path.join(out, task_id), task_id))
     summary = {"count": count, "seed": seed, "size": size}
     if drags != "default":
         lo, hi = large_drag_range(size)
         summary.update({"drags": drags, "drag_range_px": [round(lo, 2), round(hi, 2)]})
+    if jitter > 0:
+        summary["jitter_px"] = jitter
     summary["tasks"] = [{"id": r["id"], "intended_kind": r["intended_kind"], "ambiguous": r["ambiguous"],
                          "acceptable": [a["kind"] for a in r["acceptable"]], "layout": r["layout"]}
                         for r in records]
@@ -422,8 +454,13 @@ def main(argv=None) -> None:
                               "output folder (one sub-folder per task)", "number of tasks", argv,
                               extra=[(("--drags",), {"choices": DRAG_PROFILES, "default": "default",
                                                      "help": "default: the dev set's drags; large: every drag "
-                                                             "10-30%% of the image side"})])
-    records = write_tasks(a.out, a.count, a.seed, a.size, a.drags)
+                                                             "10-30%% of the image side"}),
+                                     (("--jitter",), {"type": float, "default": 0.0, "metavar": "PX",
+                                                      "help": "draw each handle and target off by Gaussian noise "
+                                                              "of PX pixels (at 128) along each axis; 0: exact"})])
+    if a.jitter < 0:
+        raise SystemExit("--jitter must be non-negative")
+    records = write_tasks(a.out, a.count, a.seed, a.size, a.drags, a.jitter)
     amb = sum(r["ambiguous"] for r in records)
     print(f"wrote {len(records)} tasks to {a.out} ({amb} ambiguous)")
 
