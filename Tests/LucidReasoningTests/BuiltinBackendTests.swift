@@ -94,6 +94,21 @@ final class BuiltinBackendTests: XCTestCase {
         XCTAssertEqual(backend.answer(vertical).intentions.first?.kind, .stretchVertical)
     }
 
+    func testDragsDrawnAPixelOrTwoOffStillReadAsTheirKind() throws {
+        // An enlarge by 2 from opposite corners (exactly (71.8, 56.2) → (79.6, 48.4), (56.2, 71.8) → (48.4, 79.6))
+        // and a horizontal stretch by 2 (exactly (73.5, 58) → (83, 58), (54.5, 70) → (45, 70)), each point
+        // drawn up to 2 px from where the exact edit puts it.
+        let enlarge = try SyntheticScene.redCircle.input([drag(73.3, 56.9, 78.4, 46.6), drag(55.0, 70.9, 49.9, 81.1)])
+        let stretch = try SyntheticScene.redCircle.input([drag(74.6, 57.1, 82.2, 59.6), drag(53.6, 71.2, 46.3, 69.5)])
+        XCTAssertEqual(backend.answer(enlarge).intentions.first?.kind, .enlarge)
+        XCTAssertEqual(backend.answer(stretch).intentions.first?.kind, .stretchHorizontal)
+        // Scored as exact drags, no transform explains them within its tolerance and deform wins.
+        var exact = IntentionScorerSettings()
+        exact.drawnWeight = 0
+        XCTAssertEqual(BuiltinBackend(settings: exact).answer(enlarge).intentions.first?.kind, .deform)
+        XCTAssertEqual(BuiltinBackend(settings: exact).answer(stretch).intentions.first?.kind, .deform)
+    }
+
     func testHandlesDraggedAroundTheCentreReadAsRotate() throws {
         // Three boundary points turned 20° clockwise about (64, 64).
         let pairs = [0.0, 120, 240].map { degrees -> DragPair in

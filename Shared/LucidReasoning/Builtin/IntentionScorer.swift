@@ -1,6 +1,6 @@
 /// IntentionScorer: the built-in reasoner's "what" (method.md §1.2, without a model). Each kind scores
-/// how well its transformation explains the drags (a Gaussian log-likelihood of the worst residual),
-/// minus soft penalties for implausible parameters, plus a small prior from where the handles sit on the
+/// how well its transformation explains the drags (a Gaussian log-likelihood of the worst residual, mixed
+/// with a wider one for drags drawn by hand, whose points land a pixel or two off), minus soft penalties for implausible parameters, plus a small prior from where the handles sit on the
 /// object (centre or boundary); a softmax with a fitted temperature turns scores into confidences.
 import Foundation
 import LucidProto
@@ -11,6 +11,11 @@ public struct IntentionScorerSettings: Sendable {
     /// k = shorter image side / 128.
     public var tolerancePixels = 1.0
     public var toleranceFraction = 0.1
+    /// How far off (pixels at side 128, per axis) a hand puts a handle or target. The likelihood mixes the
+    /// exact fit's Gaussian with a wider one of this noise, weighted by `drawnWeight`; the noise of a
+    /// handle grows with the fitted scale (an enlarge by 2 doubles it), a target's does not.
+    public var drawingNoisePixels = 2.0
+    public var drawnWeight = 0.5
     /// Plausible uniform scales for enlarge and shrink, and axis factors for stretch.
     public var enlargeRange = 1.15...2.2
     public var shrinkRange = 0.45...0.87
@@ -76,7 +81,7 @@ public struct IntentionScorer: Sendable {
         let onBoundary = placement >= settings.boundaryFrom
         let priors = onBoundary ? settings.boundaryPriors : settings.interiorPriors
         var scores = TransformFit.fitAll(pairs: pairs, centre: centre).map { fit -> KindScore in
-            let likelihood = -0.5 * pow(fit.residual / tolerance, 2)
+            let likelihood = logLikelihood(fit, tolerance: tolerance, k: k)
             let prior = (priors[fit.kind] ?? 0) + implausibility(fit, radius: radius, k: k)
             return KindScore(kind: fit.kind, score: likelihood + prior, fit: fit)
         }
@@ -88,6 +93,23 @@ public struct IntentionScorer: Sendable {
     public func rank(_ scores: [KindScore]) -> RankedKinds {
         RankedKinds(softmaxOf: Dictionary(uniqueKeysWithValues: scores.map { ($0.kind, $0.score) }),
                     temperature: settings.temperature)
+    }
+
+    /// log(N(residual; tolerance) + w·N(residual; tolerance ⊕ drawing noise)), up to a constant: an exact
+    /// fit scores as before, and a fit a hand's imprecision explains still scores far above deform.
+    func logLikelihood(_ fit: TransformFit, tolerance: Double, k: Double) -> Double {
+        let exact = -0.5 * pow(fit.residual / tolerance, 2)
+        let noise = settings.drawingNoisePixels * k
+        guard noise > 0, settings.drawnWeight > 0 else { return exact }
+        let gain: Double
+        switch fit.kind {
+        case .enlarge, .shrink, .stretchHorizontal, .stretchVertical: gain = max(1, abs(fit.parameter))
+        default: gain = 1
+        }
+        let variance = tolerance * tolerance + noise * noise * (1 + gain * gain)
+        let drawn = log(settings.drawnWeight) - 0.5 * fit.residual * fit.residual / variance
+        let top = max(exact, drawn)
+        return top + log(exp(exact - top) + exp(drawn - top))
     }
 
     /// Negative log-penalty (≤ 0) for parameters outside the kind's plausible range.
