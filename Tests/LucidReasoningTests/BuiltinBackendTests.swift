@@ -1,4 +1,5 @@
 /// Tests of the built-in backend: locating and describing objects, reading drags, confidences, prompts.
+import Foundation
 import LucidImage
 import LucidProto
 @testable import LucidReasoning
@@ -33,6 +34,27 @@ final class BuiltinBackendTests: XCTestCase {
                                        pairs: [drag(90, 64, 100, 70)])
         let answer = backend.answer(input)
         XCTAssertEqual(answer.regionDescription, "the small blue square at the right")
+    }
+
+    func testAHandleDrawnJustOffAnObjectsEdgeFindsTheObjectNotASpeckOfItsBlendedEdge() throws {
+        // Large-drag dev task 0005: a medium black circle, its handle drawn 2 px off the edge (onto pixels
+        // blended with the background) as `tools.demoworld.tasks --seed 29 --drags large --jitter 1.5` draws it.
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Benchmarks/data/drag-large-dev/task-0005")
+        let image = try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent("input.png"))).toRGB()
+        let mask = BinaryMask(nonZeroIn: try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent("mask.png")), alpha: .discard))
+        let handle = PixelPoint(x: 75.7, y: 73.79)
+        let region = try XCTUnwrap(RegionLocator().locate(in: image, mask: mask, handle: handle))
+        let pixels = region.pixels.values.filter { $0 }.count
+        XCTAssertGreaterThan(pixels, 600, "the circle (radius about 16), not a speck")
+        let description = backend.answer(try ReasoningInput(image: image, mask: mask, pairs: [drag(75.7, 73.79, 76.78, 87.04)]))
+            .regionDescription
+        XCTAssertTrue(description.hasPrefix("the medium black circle"), description)
+        // Taking the first seed as it comes gives the speck.
+        var firstSeedOnly = RegionLocator()
+        firstSeedOnly.seedAttempts = 1
+        let speck = try XCTUnwrap(firstSeedOnly.locate(in: image, mask: mask, handle: handle))
+        XCTAssertLessThan(speck.pixels.values.filter { $0 }.count, 9)
     }
 
     func testAnImageWithNothingToFindReasonsAboutTheMaskItself() throws {
@@ -100,13 +122,17 @@ final class BuiltinBackendTests: XCTestCase {
         // drawn up to 2 px from where the exact edit puts it.
         let enlarge = try SyntheticScene.redCircle.input([drag(73.3, 56.9, 78.4, 46.6), drag(55.0, 70.9, 49.9, 81.1)])
         let stretch = try SyntheticScene.redCircle.input([drag(74.6, 57.1, 82.2, 59.6), drag(53.6, 71.2, 46.3, 69.5)])
+        // An enlarge whose drawn points fit a scale of 2.38, beyond the plausible 2.2 by less than the noise moves it.
+        let farEnlarge = try SyntheticScene.redCircle.input([drag(73.0, 57.0, 83.5, 44.0), drag(55.5, 72.5, 44.0, 83.9)])
         XCTAssertEqual(backend.answer(enlarge).intentions.first?.kind, .enlarge)
         XCTAssertEqual(backend.answer(stretch).intentions.first?.kind, .stretchHorizontal)
-        // Scored as exact drags, no transform explains them within its tolerance and deform wins.
+        XCTAssertEqual(backend.answer(farEnlarge).intentions.first?.kind, .enlarge)
+        // Scored as exact drags, no transform explains them within its tolerance and range, and deform wins.
         var exact = IntentionScorerSettings()
         exact.drawnWeight = 0
-        XCTAssertEqual(BuiltinBackend(settings: exact).answer(enlarge).intentions.first?.kind, .deform)
-        XCTAssertEqual(BuiltinBackend(settings: exact).answer(stretch).intentions.first?.kind, .deform)
+        for input in [enlarge, stretch, farEnlarge] {
+            XCTAssertEqual(BuiltinBackend(settings: exact).answer(input).intentions.first?.kind, .deform)
+        }
     }
 
     func testHandlesDraggedAroundTheCentreReadAsRotate() throws {

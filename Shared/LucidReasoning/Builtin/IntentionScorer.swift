@@ -11,9 +11,10 @@ public struct IntentionScorerSettings: Sendable {
     /// k = shorter image side / 128.
     public var tolerancePixels = 1.0
     public var toleranceFraction = 0.1
-    /// How far off (pixels at side 128, per axis) a hand puts a handle or target. The likelihood mixes the
-    /// exact fit's Gaussian with a wider one of this noise, weighted by `drawnWeight`; the noise of a
-    /// handle grows with the fitted scale (an enlarge by 2 doubles it), a target's does not.
+    /// How far off (pixels at side 128, per axis) a hand puts a handle or target. A kind's score mixes the
+    /// exact reading with one as drawn by hand, weighted by `drawnWeight`: a wider residual Gaussian (a
+    /// handle's noise grows with the fitted scale, a target's does not) and plausible ranges widened by
+    /// how far the noise moves the fitted scale or factor.
     public var drawingNoisePixels = 2.0
     public var drawnWeight = 0.5
     /// Plausible uniform scales for enlarge and shrink, and axis factors for stretch.
@@ -81,9 +82,10 @@ public struct IntentionScorer: Sendable {
         let onBoundary = placement >= settings.boundaryFrom
         let priors = onBoundary ? settings.boundaryPriors : settings.interiorPriors
         var scores = TransformFit.fitAll(pairs: pairs, centre: centre).map { fit -> KindScore in
-            let likelihood = logLikelihood(fit, tolerance: tolerance, k: k)
-            let prior = (priors[fit.kind] ?? 0) + implausibility(fit, radius: radius, k: k)
-            return KindScore(kind: fit.kind, score: likelihood + prior, fit: fit)
+            let exact = -0.5 * pow(fit.residual / tolerance, 2) + implausibility(fit, radius: radius, k: k)
+            let score = drawn(fit, pairs: pairs, centre: centre, tolerance: tolerance, radius: radius, k: k)
+                .map { logSum(exact, $0) } ?? exact
+            return KindScore(kind: fit.kind, score: score + (priors[fit.kind] ?? 0), fit: fit)
         }
         scores.append(KindScore(kind: .deform, score: -0.5 * pow(settings.deformResidual, 2) + (priors[.deform] ?? 0), fit: nil))
         return scores
@@ -95,38 +97,58 @@ public struct IntentionScorer: Sendable {
                     temperature: settings.temperature)
     }
 
-    /// log(N(residual; tolerance) + w·N(residual; tolerance ⊕ drawing noise)), up to a constant: an exact
-    /// fit scores as before, and a fit a hand's imprecision explains still scores far above deform.
-    func logLikelihood(_ fit: TransformFit, tolerance: Double, k: Double) -> Double {
-        let exact = -0.5 * pow(fit.residual / tolerance, 2)
+    /// The score of `fit` as a drag drawn by hand (nil without drawing noise): the residual's log-likelihood
+    /// with the drawing noise added to the tolerance, and the plausible ranges widened by how far that noise
+    /// moves the fitted parameter, plus log `drawnWeight`. Mixed with the exact score, an exact fit scores as
+    /// before, and a fit a hand's imprecision explains scores far above deform.
+    func drawn(_ fit: TransformFit, pairs: [DragPair], centre: PixelPoint, tolerance: Double, radius: Double,
+               k: Double) -> Double? {
         let noise = settings.drawingNoisePixels * k
-        guard noise > 0, settings.drawnWeight > 0 else { return exact }
-        let gain: Double
+        guard noise > 0, settings.drawnWeight > 0 else { return nil }
+        // A handle's error is carried by the fitted scale (an enlarge by 2 doubles it), a target's is not.
+        let reach: Double?
         switch fit.kind {
-        case .enlarge, .shrink, .stretchHorizontal, .stretchVertical: gain = max(1, abs(fit.parameter))
-        default: gain = 1
+        case .enlarge, .shrink: reach = rootMeanSquare(pairs.map { ($0.handle - centre).length })
+        case .stretchHorizontal: reach = rootMeanSquare(pairs.map { $0.handle.x - centre.x })
+        case .stretchVertical: reach = rootMeanSquare(pairs.map { $0.handle.y - centre.y })
+        default: reach = nil
         }
-        let variance = tolerance * tolerance + noise * noise * (1 + gain * gain)
-        let drawn = log(settings.drawnWeight) - 0.5 * fit.residual * fit.residual / variance
-        let top = max(exact, drawn)
-        return top + log(exp(exact - top) + exp(drawn - top))
+        let gain = reach == nil ? 1 : max(1, abs(fit.parameter))
+        let spread = noise * (1 + gain * gain).squareRoot()
+        let variance = tolerance * tolerance + spread * spread
+        let parameterSpread = reach.map { spread / max($0, k) } ?? 0
+        return log(settings.drawnWeight) - 0.5 * fit.residual * fit.residual / variance
+            + implausibility(fit, radius: radius, k: k, parameterSpread: parameterSpread)
     }
 
-    /// Negative log-penalty (≤ 0) for parameters outside the kind's plausible range.
-    func implausibility(_ fit: TransformFit, radius: Double, k: Double) -> Double {
+    private func rootMeanSquare(_ values: [Double]) -> Double {
+        (values.map { $0 * $0 }.reduce(0, +) / Double(max(values.count, 1))).squareRoot()
+    }
+
+    /// log(e^a + e^b) without overflow.
+    private func logSum(_ a: Double, _ b: Double) -> Double {
+        let top = max(a, b)
+        return top + log(exp(a - top) + exp(b - top))
+    }
+
+    /// Negative log-penalty (≤ 0) for parameters outside the kind's plausible range; `parameterSpread`
+    /// (the fitted scale or factor's uncertainty) widens the soft edges of the scale and factor ranges.
+    func implausibility(_ fit: TransformFit, radius: Double, k: Double, parameterSpread: Double = 0) -> Double {
         let s = settings
+        let width = (s.penaltyWidth * s.penaltyWidth + parameterSpread * parameterSpread).squareRoot()
+        let radiusWidth = (1 + pow(radius * parameterSpread / k, 2)).squareRoot()
         switch fit.kind {
         case .move:
             return -outside(fit.parameter / k, s.minimumMove...Double.infinity, width: 1)
         case .enlarge:
-            return -outside(fit.parameter, s.enlargeRange, width: s.penaltyWidth)
-                - outside(radius * fit.parameter / k, 0...s.maximumRadius, width: 1)
+            return -outside(fit.parameter, s.enlargeRange, width: width)
+                - outside(radius * fit.parameter / k, 0...s.maximumRadius, width: radiusWidth)
         case .shrink:
-            return -outside(fit.parameter, s.shrinkRange, width: s.penaltyWidth)
-                - outside(radius * fit.parameter / k, s.minimumRadius...Double.infinity, width: 1)
+            return -outside(fit.parameter, s.shrinkRange, width: width)
+                - outside(radius * fit.parameter / k, s.minimumRadius...Double.infinity, width: radiusWidth)
         case .stretchHorizontal, .stretchVertical:
-            let stretch = outside(fit.parameter, s.stretchRange, width: s.penaltyWidth)
-            let squash = outside(fit.parameter, s.squashRange, width: s.penaltyWidth) - s.squashPrior
+            let stretch = outside(fit.parameter, s.stretchRange, width: width)
+            let squash = outside(fit.parameter, s.squashRange, width: width) - s.squashPrior
             return -min(stretch, squash)
         case .rotate:
             return -outside(abs(fit.parameter), s.minimumRotation...180, width: 2)

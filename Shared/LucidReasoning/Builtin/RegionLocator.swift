@@ -1,6 +1,7 @@
 /// RegionLocator: the built-in locator's "where" (method.md §1.1, without a model): estimate the
 /// background colour around the mask, seed at the object-coloured pixel nearest the handle, and grow the
-/// region by colour (flood fill) inside the mask.
+/// region by colour (flood fill) inside the mask. A handle drawn just off an object's edge may seed on a
+/// speck of blended edge colour; such a speck is passed over for the next nearest seed.
 import Foundation
 import LucidImage
 
@@ -13,6 +14,10 @@ public struct RegionLocator: Sendable {
     /// Within `nearRadius` pixels of the handle, a seed needs this fraction of the strongest contrast there.
     public var coreContrastFraction: Double = 0.75
     public var nearRadius = 6
+    /// A region smaller than this many pixels (at side 128; scaled by area) is a speck of blended edge
+    /// colour, not an object: the next nearest seed outside it is tried, up to `seedAttempts` seeds.
+    public var minimumPixels = 9.0
+    public var seedAttempts = 8
 
     public init() {}
 
@@ -20,11 +25,22 @@ public struct RegionLocator: Sendable {
     /// background.
     public func locate(in image: RasterImage, mask: BinaryMask, handle: PixelPoint) -> Region? {
         let background = backgroundColour(image: image, mask: mask)
-        guard let seed = seedPixel(image: image, mask: mask, handle: handle, background: background) else { return nil }
-        let objectColour = localColour(image: image, mask: mask, around: seed, background: background)
-        let pixels = grow(image: image, mask: mask, from: seed, object: objectColour, background: background)
-        let colour = meanColour(image: image, of: pixels)
-        return Region(pixels: pixels, colour: colour)
+        let side = Double(min(image.width, image.height))
+        let speck = Int(minimumPixels * side * side / (128 * 128))
+        var passedOver = BinaryMask(width: image.width, height: image.height)
+        var largest: BinaryMask?, largestCount = 0
+        for _ in 0..<max(seedAttempts, 1) {
+            guard let seed = seedPixel(image: image, mask: mask, handle: handle, background: background, passedOver: passedOver)
+            else { break }
+            let objectColour = localColour(image: image, mask: mask, around: seed, background: background)
+            let pixels = grow(image: image, mask: mask, from: seed, object: objectColour, background: background)
+            let count = pixels.values.reduce(0) { $0 + ($1 ? 1 : 0) }
+            if count > largestCount { (largest, largestCount) = (pixels, count) }
+            if count >= speck { break }
+            for i in pixels.values.indices where pixels.values[i] { passedOver.values[i] = true }
+        }
+        guard let pixels = largest else { return nil }
+        return Region(pixels: pixels, colour: meanColour(image: image, of: pixels))
     }
 
     /// The median colour of the pixels just outside the mask (within 6 pixels of it), or of the image's
@@ -46,10 +62,11 @@ public struct RegionLocator: Sendable {
         return RGB(median(0), median(1), median(2))
     }
 
-    /// The mask pixel nearest `handle` whose colour stands out from the background. Near the handle the bar
-    /// is raised to most of the strongest contrast around it, so that a blended edge pixel (e.g. at a
-    /// star's tip) does not become the seed.
-    func seedPixel(image: RasterImage, mask: BinaryMask, handle: PixelPoint, background: RGB) -> (x: Int, y: Int)? {
+    /// The mask pixel nearest `handle`, and not `passedOver`, whose colour stands out from the background.
+    /// Near the handle the bar is raised to most of the strongest contrast around it, so that a blended
+    /// edge pixel (e.g. at a star's tip) does not become the seed.
+    func seedPixel(image: RasterImage, mask: BinaryMask, handle: PixelPoint, background: RGB,
+                   passedOver: BinaryMask? = nil) -> (x: Int, y: Int)? {
         let hx = Int(handle.x.rounded()), hy = Int(handle.y.rounded())
         var strongest = 0.0
         for y in max(0, hy - nearRadius)...min(image.height - 1, hy + nearRadius) {
@@ -63,7 +80,7 @@ public struct RegionLocator: Sendable {
         for y in 0..<image.height {
             let dy = Double(y) - handle.y
             if dy * dy >= bestDistance { continue }
-            for x in 0..<image.width where mask[x, y] {
+            for x in 0..<image.width where mask[x, y] && !(passedOver?[x, y] ?? false) {
                 let dx = Double(x) - handle.x
                 let d = dx * dx + dy * dy
                 if d < bestDistance, NamedColours.distance(colour(image, x, y), background) >= bar {
