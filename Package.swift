@@ -278,7 +278,10 @@ let package = Package(
         // The edit benchmark's quick mode on the demo model: the table, the JSON report and the grid are made.
         .testTarget(
             name: "LucidEditBenchTests",
-            dependencies: ["LucidEditBench", "LucidEditing", "LucidModels", "LucidImage", "LucidTestSupport"],
+            dependencies: [
+                "LucidEditBench", "LucidEditing", "LucidModels", "LucidImage", "LucidReasoning", "LucidReasoningBench",
+                "LucidTestSupport",
+            ],
             path: "Tests/LucidEditBenchTests"
         ),
     ]

@@ -458,8 +458,8 @@ def main(argv=None) -> None:
                                      (("--jitter",), {"type": float, "default": 0.0, "metavar": "PX",
                                                       "help": "draw each handle and target off by Gaussian noise "
                                                               "of PX pixels (at 128) along each axis; 0: exact"})])
-    if a.jitter < 0:
-        raise SystemExit("--jitter must be non-negative")
+    if not (math.isfinite(a.jitter) and a.jitter >= 0):
+        raise SystemExit("--jitter must be a non-negative number of pixels")
     records = write_tasks(a.out, a.count, a.seed, a.size, a.drags, a.jitter)
     amb = sum(r["ambiguous"] for r in records)
     print(f"wrote {len(records)} tasks to {a.out} ({amb} ambiguous)")

@@ -60,9 +60,12 @@ def test_the_ground_truth_scores_perfectly_against_the_exact_drag(splits):
         assert moved["md"] == pytest.approx(sum(lengths) / len(lengths), abs=0.5)
 
 
-def test_a_negative_jitter_is_refused(tmp_path):
+def test_a_negative_or_non_finite_jitter_is_refused(tmp_path):
     with pytest.raises(ValueError, match="jitter"):
         write_tasks(str(tmp_path / "x"), 1, SEED, drags="large", jitter=-1.0)
-    with pytest.raises(SystemExit):
-        main(["--out", str(tmp_path / "y"), "--count", "1", "--jitter", "-2"])
+    with pytest.raises(ValueError, match="jitter"):
+        write_tasks(str(tmp_path / "x"), 1, SEED, drags="large", jitter=float("nan"))
+    for bad in ("-2", "nan", "inf"):
+        with pytest.raises(SystemExit, match="--jitter"):
+            main(["--out", str(tmp_path / "y"), "--count", "1", "--jitter", bad])
     assert not os.path.exists(tmp_path / "y")
