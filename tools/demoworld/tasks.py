@@ -388,6 +388,7 @@ def write_task(task: Task, folder: str, task_id: str) -> dict:
                            "params": _round(r.params), "fit_error": round(r.error, 3),
                            "caption_after": caption(after_scene), "object_after": r.obj.to_dict()})
     save_png(os.path.join(folder, "mask.png"), user_mask([obj_mask] + after_masks, k))
+
     def pairs(handles, targets):
         return [{"handle": [round(float(h[0]), 2), round(float(h[1]), 2)],
                  "target": [round(float(t[0]), 2), round(float(t[1]), 2)]} for h, t in zip(handles, targets)]

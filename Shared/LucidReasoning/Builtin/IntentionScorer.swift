@@ -1,7 +1,8 @@
 /// IntentionScorer: the built-in reasoner's "what" (method.md §1.2, without a model). Each kind scores
-/// how well its transformation explains the drags (a Gaussian log-likelihood of the worst residual, mixed
-/// with a wider one for drags drawn by hand, whose points land a pixel or two off), minus soft penalties for implausible parameters, plus a small prior from where the handles sit on the
-/// object (centre or boundary); a softmax with a fitted temperature turns scores into confidences.
+/// how well its transformation explains the drags (a Gaussian log-likelihood of the worst residual),
+/// minus soft penalties for implausible parameters, mixed with the same read as drawn by hand (points a
+/// pixel or two off: a wider Gaussian, softer ranges), plus a small prior from where the handles sit on
+/// the object (centre or boundary); a softmax with a fitted temperature turns scores into confidences.
 import Foundation
 import LucidProto
 
