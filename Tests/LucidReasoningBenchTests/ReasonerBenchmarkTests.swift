@@ -63,6 +63,13 @@ final class ReasonerBenchmarkTests: XCTestCase {
         XCTAssertGreaterThan(result.brier, 0.3, "the mislabelled task costs about 1.9 alone")
     }
 
+    func testASetWithNoAmbiguousTaskSaysSoInsteadOfScoringZero() throws {
+        try writeTask("task-0001", pairs: #"[{"handle": [64, 64], "target": [84, 70]}]"#, intended: "move", acceptable: ["move"])
+        let result = ReasonerBenchmark().run(try DragTask.loadAll(from: directory))
+        XCTAssertTrue(result.report.contains("top-1: 100.0%"), "\(result.report)")
+        XCTAssertTrue(result.report.contains("top-3 (ambiguous): – (no ambiguous task)"), "\(result.report)")
+    }
+
     func testAMalformedTaskIsAnErrorNamingTheTask() throws {
         try writeTask("task-0001", pairs: #"[{"handle": [64, 64], "target": [84, 70]}]"#, intended: "explode", acceptable: ["move"])
         XCTAssertThrowsError(try DragTask.loadAll(from: directory)) { error in
