@@ -31,7 +31,8 @@ public struct ReasonerBenchmarkResult: Sendable {
         var lines = [
             String(format: "tasks: %d (%d unambiguous, %d ambiguous)", tasks, unambiguous, ambiguous),
             unambiguous > 0 ? String(format: "top-1: %.1f%%", 100 * top1) : "top-1: – (no unambiguous task)",
-            ambiguous > 0 ? String(format: "top-3 (ambiguous): %.1f%%", 100 * top3Ambiguous) : "top-3 (ambiguous): – (no ambiguous task)",
+            ambiguous > 0
+                ? String(format: "top-3 (ambiguous): %.1f%%", 100 * top3Ambiguous) : "top-3 (ambiguous): – (no ambiguous task)",
             String(format: "brier: %.3f", brier),
             String(format: "locator: shape %.1f%%, colour %.1f%%, size %.1f%%",
                    100 * Double(shapeHits) / Double(max(tasks, 1)), 100 * Double(colourHits) / Double(max(tasks, 1)),
