@@ -22,9 +22,7 @@ public struct EditBenchTask: Sendable {
 
     private struct File: Decodable {
         struct Acceptable: Decodable { let result: String; let caption_after: String }
-        struct Pair: Decodable { let handle: [Double]; let target: [Double] }
         let acceptable: [Acceptable]
-        let intended_pairs: [Pair]?
     }
 
     /// Loads the task in `folder`.
@@ -38,15 +36,7 @@ public struct EditBenchTask: Sendable {
         self.drag = drag
         truth = try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent(intended.result))).toRGB()
         captionAfter = intended.caption_after
-        if let exact = file.intended_pairs {
-            guard exact.count == drag.input.pairs.count, exact.allSatisfy({ $0.handle.count == 2 && $0.target.count == 2 }) else {
-                throw DragTaskError.malformed(folder.lastPathComponent, "intended_pairs must be one [x, y] handle and target per pair")
-            }
-            scoredPairs = exact.map { DragPair(handle: PixelPoint(x: $0.handle[0], y: $0.handle[1]),
-                                               target: PixelPoint(x: $0.target[0], y: $0.target[1])) }
-        } else {
-            scoredPairs = drag.input.pairs
-        }
+        scoredPairs = drag.intendedPairs ?? drag.input.pairs
     }
 
     /// The task's id, e.g. "task-0001".

@@ -14,6 +14,9 @@ public struct DragTask: Sendable {
     public let acceptable: [Lucid_V1_IntentionKind]
     /// The dragged object as the generator made it: shape, colour, size word.
     public let object: (shape: String, colour: String, size: String)
+    /// The exact drag its user meant, for a task drawn by hand (`tools.demoworld.tasks --jitter`):
+    /// `intended_pairs`, one per pair of `input`; nil for an exact task.
+    public let intendedPairs: [DragPair]?
 
     public var isAmbiguous: Bool { acceptable.count > 1 }
 
@@ -24,6 +27,7 @@ public struct DragTask: Sendable {
         let id: String
         let caption: String?
         let pairs: [Pair]
+        let intended_pairs: [Pair]?
         let intended_kind: String
         let acceptable: [Acceptable]
         let object: Object
@@ -44,17 +48,25 @@ public struct DragTask: Sendable {
         }
         let image = try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent("input.png"))).toRGB()
         let maskImage = try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent("mask.png")), alpha: .discard)
-        let pairs = try file.pairs.map { pair -> DragPair in
-            guard pair.handle.count == 2, pair.target.count == 2 else {
-                throw DragTaskError.malformed(folder.lastPathComponent, "a pair needs [x, y] handle and target")
+        func dragPairs(_ pairs: [File.Pair], field: String) throws -> [DragPair] {
+            try pairs.map { pair in
+                guard pair.handle.count == 2, pair.target.count == 2 else {
+                    throw DragTaskError.malformed(folder.lastPathComponent, "a pair of \(field) needs [x, y] handle and target")
+                }
+                return DragPair(handle: PixelPoint(x: pair.handle[0], y: pair.handle[1]), target: PixelPoint(x: pair.target[0], y: pair.target[1]))
             }
-            return DragPair(handle: PixelPoint(x: pair.handle[0], y: pair.handle[1]), target: PixelPoint(x: pair.target[0], y: pair.target[1]))
+        }
+        let pairs = try dragPairs(file.pairs, field: "pairs")
+        let intendedPairs = try file.intended_pairs.map { try dragPairs($0, field: "intended_pairs") }
+        if let intendedPairs, intendedPairs.count != pairs.count {
+            throw DragTaskError.malformed(folder.lastPathComponent, "intended_pairs must hold one pair per pair of pairs")
         }
         self.id = file.id
         self.input = try ReasoningInput(image: image, mask: BinaryMask(nonZeroIn: maskImage), pairs: pairs, caption: file.caption ?? "")
         self.intended = intended
         self.acceptable = acceptable.isEmpty ? [intended] : acceptable
         self.object = (file.object.shape, file.object.color, file.object.size_word)
+        self.intendedPairs = intendedPairs
     }
 
     /// Every task folder (a folder holding task.json) directly under `directory`, sorted by name.

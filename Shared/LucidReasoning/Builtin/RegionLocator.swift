@@ -34,7 +34,7 @@ public struct RegionLocator: Sendable {
             else { break }
             let objectColour = localColour(image: image, mask: mask, around: seed, background: background)
             let pixels = grow(image: image, mask: mask, from: seed, object: objectColour, background: background)
-            let count = pixels.values.reduce(0) { $0 + ($1 ? 1 : 0) }
+            let count = pixels.count
             if count > largestCount { (largest, largestCount) = (pixels, count) }
             if count >= speck { break }
             for i in pixels.values.indices where pixels.values[i] { passedOver.values[i] = true }
