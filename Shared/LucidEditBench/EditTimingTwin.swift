@@ -21,7 +21,7 @@ public struct EditTimingTwin {
     public func run(_ report: EditBenchReport, options: EditingOptions, limit: Int? = nil,
                     progress: (String) -> Void = { _ in }) -> EditTimingReport {
         var timing = EditTimingReport(
-            note: "the twin has no blend_outside_from (one elementwise blend a step) and starts from the patch copy, not the warped start, with the inpainting term the warped start leaves out (the same work within a 3×3 window)", threads: threads)
+            note: "the twin has no blend_outside_from (one elementwise blend a step) and starts from the patch copy, not the warped start (whose picture Swift encodes once more: one VAE encoder pass an edit that the twin does not pay), with the inpainting term the warped start leaves out (the same work within a 3×3 window)", threads: threads)
         guard FileManager.default.isExecutableFile(atPath: python) else {
             timing.note = "not run: no Python at \(python) (tools/requirements-reference.txt, scripts/setup-reference.sh)"
             return timing

@@ -21,7 +21,7 @@ public struct OptionOverride: Sendable, Codable, Equatable, CustomStringConverti
     ]
     /// Switches: 0 is off, anything else on.
     static let settableFlags: [String: WritableKeyPath<EditingOptions, Bool> & Sendable] = [
-        "keep_outside": \.keepOutside, "warp_start": \.warpStart,
+        "keep_outside": \.keepOutside, "warp_start": \.warpStart, "warp_pixels": \.warpPixels,
     ]
 
     /// Parses `NAME=VALUE`; throws naming the settable options when the name is unknown.

@@ -68,14 +68,22 @@ public struct CollaborativeSampler {
     /// The start, at the timestep of `options.startStep` (z_T when that is 0): the inverted latent
     /// with, for each pair in order, the 3×3 latent patch at the handle copied to the target (always
     /// from the unmodified inverted latent); or, with `warpStart` and an intention that has a warp,
-    /// the inverted latent with the mask's cells warped (`DragGeometry.warped`).
-    public func startLatent() throws -> Tensor {
+    /// the inverted latent with the mask's cells warped, its content taken from `warpedClean` (the
+    /// encoded warped picture, `PixelWarp`) when given (`DragGeometry.warped`).
+    public func startLatent(warpedClean: Tensor? = nil) throws -> Tensor {
         let first = options.startStep
         guard first < scheduler.timesteps.count, let inverted = inversion.references[scheduler.timesteps[first]] else {
             throw EditingError.unsupported("the inversion has no latent for the start step \(first)")
         }
-        if geometry.startsWarped(options), let warped = try geometry.warped(inverted) {
-            return warped
+        if geometry.startsWarped(options) {
+            if let warpedClean {
+                let alpha = try scheduler.alphaCumprod(at: scheduler.timesteps[first])
+                if let warped = try geometry.warped(inverted, clean: inversion.cleanLatent, warpedClean: warpedClean, alpha: alpha) {
+                    return warped
+                }
+            } else if let warped = try geometry.warped(inverted) {
+                return warped
+            }
         }
         let source = inverted.scalars
         var values = source

@@ -119,16 +119,23 @@ public final class DragEditor: Sendable {
 
         let prompts = try model.encode(prompts: ["", request.targetPrompt, request.sourcePrompt]).chunked(3, axis: 0)
         let contexts = IntentionContexts(unconditional: prompts[0], target: prompts[1], source: prompts[2])
+        let working = try workingMask(request.mask, frame: frame)
+        let workingWarp = request.warp?.rescaled(x: Double(frame.width) / Double(frame.originalWidth),
+                                                 y: Double(frame.height) / Double(frame.originalHeight))
         let geometry = try DragGeometry(
-            mask: workingMask(request.mask, frame: frame), pairs: request.pairs.map { DragPair(handle: frame.working($0.handle), target: frame.working($0.target)) },
+            mask: working, pairs: request.pairs.map { DragPair(handle: frame.working($0.handle), target: frame.working($0.target)) },
             latentFactor: model.latentFactor, featureStride: options.featureStride, window: options.window,
-            warp: request.warp?.rescaled(x: Double(frame.width) / Double(frame.originalWidth),
-                                         y: Double(frame.height) / Double(frame.originalHeight)))
+            warp: workingWarp)
         let sampler = try CollaborativeSampler(unet: model.unet, scheduler: scheduler, options: options,
                                                inversion: inversion, geometry: geometry, contexts: contexts)
+        // The warped start's content: the picture warped at pixel resolution, encoded (one VAE pass).
+        var warpedClean: Tensor?
+        if options.warpPixels, geometry.startsWarped(options), let workingWarp {
+            warpedClean = try bridge.encode(PixelWarp.warped(pixels, mask: working, warp: workingWarp))
+        }
         var draws: any NoiseSource = noise ?? SeededNoise(seed: options.seed)
         let outcome = try sampler.sample(
-            from: sampler.startLatent(), quality: quality, noise: &draws,
+            from: sampler.startLatent(warpedClean: warpedClean), quality: quality, noise: &draws,
             progress: { step, total, clean in
                 let due = options.previewEvery > 0 && (step % options.previewEvery == 0) && step < total
                 progress(EditProgress(stage: .sample, step: step, total: total,

@@ -135,6 +135,17 @@ public struct DragGeometry {
         return try Tensor(shape: inverted.shape, values: values)
     }
 
+    /// The warped start with its content from the warped picture: `warped(inverted)` plus, on M_lat,
+    /// √ᾱ_t·(`warpedClean` − `warped(clean)`), where `clean` is z₀ of the inversion, `warpedClean` the
+    /// VAE encoding of the picture warped at pixel resolution (`PixelWarp`) and ᾱ_t that of the
+    /// start's timestep. The inverted noise moves with its cells as before, but the content is what
+    /// the encoder makes of the warped picture, not whole 4×4-pixel cells repeated or dropped. Nil
+    /// without a warp.
+    public func warped(_ inverted: Tensor, clean: Tensor, warpedClean: Tensor, alpha: Float) throws -> Tensor? {
+        guard let start = try warped(inverted), let cellWarpedClean = try warped(clean) else { return nil }
+        return try start + (warpedClean - cellWarpedClean) * latentMask * alpha.squareRoot()
+    }
+
     /// The cells of M_lat with an unmasked (or missing) neighbour among their eight: the only ones
     /// that can be nearest to a cell outside the mask.
     private func maskBorder(width: Int, height: Int) -> [Int] {

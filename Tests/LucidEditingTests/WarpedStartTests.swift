@@ -69,4 +69,51 @@ final class WarpedStartTests: XCTestCase {
     func testWithoutAWarpThereIsNoWarpedStart() throws {
         XCTAssertNil(try geometry(maskColumns: 8..<24, warp: nil).warped(latent()))
     }
+
+    /// An 8×4 picture, one channel, whose pixel (x, y) holds x; the mask covers columns 2..<6.
+    private func ramp() throws -> (Tensor, BinaryMask) {
+        var mask = BinaryMask(width: 8, height: 4)
+        for y in 0..<4 { for x in 2..<6 { mask[x, y] = true } }
+        return (try Tensor(shape: [1, 1, 4, 8], values: (0..<32).map { Float($0 % 8) }), mask)
+    }
+
+    func testPixelsWarpBilinearlyInsideTheMaskAndReadTheMasksNearestPixelBeyondIt() throws {
+        let (picture, mask) = try ramp()
+        // 1.5 px right: pixel x reads x − 1.5. Pixel 4 reads 2.5, pixel 5 reads 3.5; pixel 3 reads
+        // between 1 (beyond the mask: its nearest mask pixel, 2) and 2, pixel 2 between 0 and 1 (both 2).
+        let moved = try PixelWarp.warped(picture, mask: mask, warp: AffineWarp([1, 0, 1.5, 0, 1, 0])).scalars
+        for y in 0..<4 {
+            XCTAssertEqual(Array(moved[(y * 8)..<(y * 8 + 8)]), [0, 1, 2, 2, 2.5, 3.5, 6, 7], "row \(y)")
+        }
+        XCTAssertEqual(try PixelWarp.warped(picture, mask: mask, warp: AffineWarp([1, 0, 0, 0, 1, 0])).scalars,
+                       picture.scalars, "the identity leaves the picture as it is")
+    }
+
+    func testEveryPixelFindsANearestPixelOfTheMask() {
+        let (_, mask) = try! ramp()
+        let nearest = PixelWarp.nearestMaskPixel(mask)
+        XCTAssertEqual(nearest[0], 2, "(0, 0) → (2, 0)")
+        XCTAssertEqual(nearest[3 * 8 + 7], 3 * 8 + 5, "(7, 3) → (5, 3)")
+        XCTAssertEqual(nearest[8 + 4], 8 + 4, "a mask pixel is its own")
+    }
+
+    func testTheWarpedPicturesEncodingGivesTheStartItsContentOnTheMaskOnly() throws {
+        // Inverted = z₀ = the ramp latent: the noise part is 0, so at ᾱ = 1 the start is the warped
+        // picture's latent on M_lat (cells 2..<6) and the inverted latent elsewhere.
+        let geometry = try geometry(maskColumns: 8..<24, warp: AffineWarp([1, 0, 8, 0, 1, 0]))
+        let z = try latent()
+        let picture = try Tensor(shape: z.shape, values: z.scalars.map { $0 + 100 })
+        let start = try XCTUnwrap(try geometry.warped(z, clean: z, warpedClean: picture, alpha: 1)).scalars
+        for y in 0..<8 {
+            for x in 0..<8 {
+                XCTAssertEqual(start[y * 8 + x], (2..<6).contains(x) ? picture.scalars[y * 8 + x] : z.scalars[y * 8 + x],
+                               "cell (\(x), \(y))")
+            }
+        }
+        // At ᾱ = 0.25 half the content difference is added to the cell-warped start.
+        let cellWarped = try XCTUnwrap(try geometry.warped(z)).scalars
+        let quarter = try XCTUnwrap(try geometry.warped(z, clean: z, warpedClean: picture, alpha: 0.25)).scalars
+        XCTAssertEqual(quarter[3 * 8 + 4], cellWarped[3 * 8 + 4] + 0.5 * (picture.scalars[3 * 8 + 4] - cellWarped[3 * 8 + 4]),
+                       accuracy: 1e-4)
+    }
 }
