@@ -18,7 +18,7 @@ public struct EditBenchTask: Sendable {
     public let captionAfter: String
     /// The drag the scores measure against: the exact `intended_pairs` of a task drawn with jitter
     /// (`tools.demoworld.tasks --jitter`), else the drawn pairs.
-    public let scoredPairs: [DragPair]
+    public var scoredPairs: [DragPair] { drag.intendedPairs ?? drag.input.pairs }
 
     private struct File: Decodable {
         struct Acceptable: Decodable { let result: String; let caption_after: String }
@@ -36,7 +36,6 @@ public struct EditBenchTask: Sendable {
         self.drag = drag
         truth = try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent(intended.result))).toRGB()
         captionAfter = intended.caption_after
-        scoredPairs = drag.intendedPairs ?? drag.input.pairs
     }
 
     /// The task's id, e.g. "task-0001".

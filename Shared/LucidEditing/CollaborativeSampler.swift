@@ -76,14 +76,11 @@ public struct CollaborativeSampler {
             throw EditingError.unsupported("the inversion has no latent for the start step \(first)")
         }
         if geometry.startsWarped(options) {
-            if let warpedClean {
-                let alpha = try scheduler.alphaCumprod(at: scheduler.timesteps[first])
-                if let warped = try geometry.warped(inverted, clean: inversion.cleanLatent, warpedClean: warpedClean, alpha: alpha) {
-                    return warped
-                }
-            } else if let warped = try geometry.warped(inverted) {
-                return warped
-            }
+            let warped = try warpedClean.map {
+                try geometry.warped(inverted, clean: inversion.cleanLatent, warpedClean: $0,
+                                    alpha: scheduler.alphaCumprod(at: scheduler.timesteps[first]))
+            } ?? geometry.warped(inverted)
+            if let warped { return warped }
         }
         let source = inverted.scalars
         var values = source

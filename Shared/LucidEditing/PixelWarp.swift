@@ -25,12 +25,13 @@ public enum PixelWarp {
                 let fx = min(Double(width - 1), max(0, from.x - 0.5)), fy = min(Double(height - 1), max(0, from.y - 0.5))
                 let x0 = Int(fx), y0 = Int(fy), x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
                 let wx = Float(fx - Double(x0)), wy = Float(fy - Double(y0))
-                let corners = [(nearest[y0 * width + x0], (1 - wx) * (1 - wy)), (nearest[y0 * width + x1], wx * (1 - wy)),
-                               (nearest[y1 * width + x0], (1 - wx) * wy), (nearest[y1 * width + x1], wx * wy)]
+                let p00 = nearest[y0 * width + x0], p01 = nearest[y0 * width + x1]
+                let p10 = nearest[y1 * width + x0], p11 = nearest[y1 * width + x1]
                 for c in 0..<channels {
-                    var value: Float = 0
-                    for (pixel, weight) in corners { value += source[c * plane + pixel] * weight }
-                    values[c * plane + y * width + x] = value
+                    let o = c * plane
+                    let top = source[o + p00] * (1 - wx) + source[o + p01] * wx
+                    let bottom = source[o + p10] * (1 - wx) + source[o + p11] * wx
+                    values[o + y * width + x] = top * (1 - wy) + bottom * wy
                 }
             }
         }
