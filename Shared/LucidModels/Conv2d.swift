@@ -9,6 +9,8 @@ public final class Conv2d: Module {
     public let stride: Int
     /// Zero padding added around the input (asymmetric for the VAE's downsamplers).
     public let padding: Padding2D
+    /// The weight as the direct convolution packs it, kept between calls.
+    private let kernels = ConvKernelCache()
 
     /// A layer mapping `inputs` channels to `outputs` with a `kernel`×`kernel` kernel.
     public init(_ inputs: Int, _ outputs: Int, kernel: Int, stride: Int = 1, padding: Padding2D = Padding2D(0),
@@ -26,6 +28,6 @@ public final class Conv2d: Module {
     }
 
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+        try conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, kernels: kernels)
     }
 }

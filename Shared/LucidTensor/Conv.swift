@@ -160,9 +160,11 @@ private func col2im(_ col: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Floa
 
 /// 2-D convolution of `x` (`[N, Cin, H, W]`) with `weight` (`[Cout, Cin, kh, kw]`) and optional
 /// `bias` (`[Cout]`), like PyTorch `F.conv2d` with groups = 1 (after `F.pad` for asymmetric
-/// padding). Gradients flow to `x` only.
+/// padding). Gradients flow to `x` only. A layer that calls it with the same weight again passes
+/// its `kernels`, which keeps what the weight is packed into between calls.
 public func conv2d(
-    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding2D = Padding2D(0)
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding2D = Padding2D(0),
+    kernels: ConvKernelCache? = nil
 ) throws -> Tensor {
     guard x.rank == 4, weight.rank == 4, weight.shape[1] == x.shape[1] else {
         throw TensorError.shapeMismatch("conv2d: input \(x.shape) vs weight \(weight.shape)")
@@ -184,13 +186,13 @@ public func conv2d(
         stride: stride, padding: padding, outHeight: outH, outWidth: outW)
     var out = Tensor(uninitializedShape: [g.batch, g.outChannels, outH, outW])
     if g.prefersDirect {
-        DirectConv3x3.convolve(x.pointer, weight: weight.pointer, bias: bias?.pointer, into: out.mutablePointer, g)
+        DirectConv3x3.convolve(x.pointer, weight: weight, kernels: kernels, bias: bias?.pointer, into: out.mutablePointer, g)
     } else {
         convolveByProducts(x, weight: weight, bias: bias, into: out.mutablePointer, g)
     }
     guard let tape = activeTape(x) else { return out }
     let w = weight.detached()
-    return tape.record(out, inputs: [x]) { grad in [conv2dInputGradient(grad, weight: w, geometry: g)] }
+    return tape.record(out, inputs: [x]) { grad in [conv2dInputGradient(grad, weight: w, kernels: kernels, geometry: g)] }
 }
 
 /// `o` (`[N, Cout, Hout, Wout]`) = the convolution by OpenBLAS products: one per image for 1×1
@@ -257,7 +259,7 @@ private func flippedTransposedKernel(_ w: Tensor) -> Tensor {
 }
 
 /// ∂L/∂x of a convolution given ∂L/∂y: Wᵀ·g folded back onto the input grid (col2im).
-private func conv2dInputGradient(_ grad: Tensor, weight: Tensor, geometry g: ConvGeometry) -> Tensor {
+private func conv2dInputGradient(_ grad: Tensor, weight: Tensor, kernels: ConvKernelCache?, geometry g: ConvGeometry) -> Tensor {
     let inPlane = g.inChannels * g.height * g.width
     let plane = g.outHeight * g.outWidth
     if g.isPointwise {
@@ -271,7 +273,7 @@ private func conv2dInputGradient(_ grad: Tensor, weight: Tensor, geometry g: Con
     }
     if let transposed = g.inputGradientConvolution, transposed.prefersDirect {
         var gx = Tensor(uninitializedShape: [g.batch, g.inChannels, g.height, g.width])
-        DirectConv3x3.convolve(grad.pointer, weight: weight.pointer, transposing: true, bias: nil,
+        DirectConv3x3.convolve(grad.pointer, weight: weight, transposing: true, kernels: kernels, bias: nil,
                                into: gx.mutablePointer, transposed)
         return gx
     }

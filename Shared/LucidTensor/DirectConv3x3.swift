@@ -51,28 +51,41 @@ enum DirectConv3x3 {
     /// The convolution of `x` (`[N, Cin, H, W]`) with `weight` (`[Cout, Cin, 3, 3]`) into `out`
     /// (`[N, Cout, H, W]`), with `bias` added when given; every output element is written. With
     /// `transposing`, `weight` is `[Cin, Cout, 3, 3]` and the kernel used is its flipped transpose:
-    /// the input gradient of the convolution by `weight`, for `x` an output gradient.
+    /// the input gradient of the convolution by `weight`, for `x` an output gradient. The packed
+    /// kernel is taken from `kernels` when given (packed there on first use).
     static func convolve(
-        _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, transposing: Bool = false,
+        _ x: UnsafePointer<Float>, weight: Tensor, transposing: Bool = false, kernels: ConvKernelCache?,
         bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>, _ g: ConvGeometry
     ) {
         #if arch(x86_64)
-        let packed = UnsafeMutablePointer<Float>.allocate(capacity: g.outChannels * g.inChannels * 9)
-        defer { packed.deallocate() }
-        parallelRanges(g.outChannels, costPerItem: 9 * g.inChannels) { range in
-            if transposing {
-                lucid_conv3x3_pack(weight, g.inChannels, g.outChannels, 1, packed, range.lowerBound, range.upperBound)
-            } else {
-                lucid_conv3x3_pack(weight, g.outChannels, g.inChannels, 0, packed, range.lowerBound, range.upperBound)
+        let count = g.outChannels * g.inChannels * 9
+        func pack(_ packed: UnsafeMutablePointer<Float>) {
+            let w = weight.pointer
+            parallelRanges(g.outChannels, costPerItem: 9 * g.inChannels) { range in
+                if transposing {
+                    lucid_conv3x3_pack(w, g.inChannels, g.outChannels, 1, packed, range.lowerBound, range.upperBound)
+                } else {
+                    lucid_conv3x3_pack(w, g.outChannels, g.inChannels, 0, packed, range.lowerBound, range.upperBound)
+                }
             }
+        }
+        let kernel: PackedConvKernel
+        if let kernels {
+            kernel = kernels.kernel(for: weight, transposing: transposing, count: count, pack: pack)
+        } else {
+            kernel = PackedConvKernel(source: weight, count: count)
+            pack(kernel.floats)
         }
         let masks = self.masks(height: g.height, width: g.width)
         let items = g.batch * (g.outChannels / 8) * lucid_conv3x3_tiles(g.height, g.width)
         // An item: 8 channels × 48 pixels × Cin × 9 multiply-adds.
-        masks.withUnsafeBufferPointer { masks in
-            parallelRanges(items, costPerItem: 8 * 48 * 9 * g.inChannels) { range in
-                lucid_conv3x3_avx512(x, g.inChannels, g.height, g.width, packed, masks.baseAddress, g.outChannels, bias,
-                                     out, range.lowerBound, range.upperBound)
+        withExtendedLifetime(kernel) {
+            let packed = UnsafePointer(kernel.floats)
+            masks.withUnsafeBufferPointer { masks in
+                parallelRanges(items, costPerItem: 8 * 48 * 9 * g.inChannels) { range in
+                    lucid_conv3x3_avx512(x, g.inChannels, g.height, g.width, packed, masks.baseAddress, g.outChannels,
+                                         bias, out, range.lowerBound, range.upperBound)
+                }
             }
         }
         Engine.countFlops(2 * g.batch * g.outChannels * g.height * g.width * g.patch)

@@ -74,6 +74,36 @@ final class OpForwardTests: XCTestCase {
         }
     }
 
+    func testConvKernelCacheIsReusedAndRepackedWhenTheWeightChanges() throws {
+        // 8 → 16 channels, 20 wide: the direct kernel on an AVX-512 CPU, which packs through the cache.
+        let x = randomTensor([2, 8, 5, 20], seed: 90), b = randomTensor([16], seed: 91)
+        var w = randomTensor([16, 8, 3, 3], seed: 92, std: 0.3)
+        let kernels = ConvKernelCache()
+        let y = try conv2d(x, weight: w, bias: b, padding: Padding2D(1), kernels: kernels)
+        assertClose(y, Reference.conv2d(x, w, b, stride: 1, padding: Padding2D(1)), tolerance: 1e-5)
+        let again = try conv2d(x, weight: w, bias: b, padding: Padding2D(1), kernels: kernels)
+        XCTAssertTrue(again.scalars == y.scalars, "the cached kernel gives a different result")
+        // An in-place write to the weight (its only tensor) must not leave the old kernel in use.
+        w.withUnsafeMutableBufferPointer { w in for i in w.indices { w[i] *= -2 } }
+        let changed = try conv2d(x, weight: w, bias: b, padding: Padding2D(1), kernels: kernels)
+        assertClose(changed, Reference.conv2d(x, w, b, stride: 1, padding: Padding2D(1)), tolerance: 1e-5)
+        // A weight of the same shape put in its place, and the input gradient's transposed kernel.
+        let other = randomTensor([16, 8, 3, 3], seed: 93, std: 0.3)
+        let r = randomTensor(y.shape, seed: 94)
+        for weight in [other, w] {
+            let tape = GradientTape()
+            let watched = tape.watch(x)
+            let cached = try tape.gradient(
+                of: (conv2d(watched, weight: weight, padding: Padding2D(1), kernels: kernels) * r).sum(), wrt: watched)
+            let plainTape = GradientTape()
+            let plain = plainTape.watch(x)
+            let expected = try plainTape.gradient(of: (conv2d(plain, weight: weight, padding: Padding2D(1)) * r).sum(), wrt: plain)
+            XCTAssertTrue(cached.scalars == expected.scalars, "the cached transposed kernel gives a different gradient")
+            assertClose(try conv2d(x, weight: weight, padding: Padding2D(1), kernels: kernels),
+                        Reference.conv2d(x, weight, nil, stride: 1, padding: Padding2D(1)), tolerance: 1e-5)
+        }
+    }
+
     func testVectorisedExpAndErfAgreeWithLibm() throws {
         let xs = stride(from: -30.0 as Float, through: 30, by: 0.013).map { $0 }
         let x = try Tensor(shape: [xs.count], values: xs)
