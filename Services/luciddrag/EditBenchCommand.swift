@@ -87,7 +87,8 @@ struct EditBenchCommand: ParsableCommand {
             report.reference = noReference
                 ? EditTimingReport(note: "not run (--no-reference)", threads: threads)
                 : EditTimingTwin(python: python, root: root, threads: threads)
-                    .run(report, options: configuration.options, limit: referenceLimit, progress: log)
+                    .run(report, options: configuration.options, limit: referenceLimit,
+                         swiftEdit: { try runner.timeFullEdit(folder: $0) }, progress: log)
             try report.write(to: URL(fileURLWithPath: json))
         }
         print(EditBenchTable(report: report).render())

@@ -81,10 +81,7 @@ public final class EditBenchRunner {
     /// Every row on one task.
     func run(_ task: EditBenchTask, log: (String) -> Void) throws -> EditTaskRecord {
         let input = task.drag.input
-        // Every kind, best first: the diffusion rows take the first N, the truth row the intended kind's warp.
-        let reasoned = BuiltinBackend().answer(try ReasoningInput(
-            image: input.image, mask: input.mask, pairs: input.pairs, caption: input.caption,
-            count: Lucid_V1_IntentionKind.reasoned.count))
+        let reasoned = try reasoned(task)
         let source = try matcher.features(latent: latent(input.image), width: input.image.width, height: input.image.height)
         let truth = try perceptual.features(task.truth)
         let editor = DragEditor(model: model, cache: InversionCache(byteLimit: 1 << 30))
@@ -124,6 +121,26 @@ public final class EditBenchRunner {
         let pairs = input.pairs
         return EditTaskRecord(id: task.id, intendedKind: task.drag.intended.wireName, acceptableKinds: task.drag.acceptable.map(\.wireName),
                               pairs: pairs.count, dragLength: pairs.map(\.displacement.length).reduce(0, +) / Double(pairs.count), rows: rows)
+    }
+
+    /// The full row's best intention on the task in `folder`, edited again from scratch (its own
+    /// encoding and inversion, as the PyTorch twin pays them), for timing beside the twin.
+    public func timeFullEdit(folder: URL) throws -> StageTimes {
+        let task = try EditBenchTask(folder: folder)
+        guard let best = try candidates(.full, task: task, reasoned: reasoned(task)).first else {
+            throw EditBenchError.invalid("\(task.id): the reasoner gave no intention")
+        }
+        let editor = DragEditor(model: model, cache: InversionCache(byteLimit: 1 << 30))
+        return try make(best, row: .full, task: task, editor: editor).times
+    }
+
+    /// Every kind the built-in reasoner infers for the task, best first: the diffusion rows take the
+    /// first N, the truth row the intended kind's warp.
+    func reasoned(_ task: EditBenchTask) throws -> Lucid_V1_ReasonResponse {
+        let input = task.drag.input
+        return BuiltinBackend().answer(try ReasoningInput(
+            image: input.image, mask: input.mask, pairs: input.pairs, caption: input.caption,
+            count: Lucid_V1_IntentionKind.reasoned.count))
     }
 
     /// What a row answers with: its intentions (with prompts for the diffusion rows).
