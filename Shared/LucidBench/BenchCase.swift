@@ -46,11 +46,7 @@ public struct BenchMeasurement: Codable, Sendable {
     }
 
     /// Median of the repetitions.
-    public var median: Double {
-        let s = seconds.sorted()
-        guard !s.isEmpty else { return .nan }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    public var median: Double { seconds.median }
 
     /// True when other processes used more than `threshold` of one CPU on average while timing
     /// (and more than 0.05 CPU·s: /proc counts in 10 ms ticks, so less is below its resolution).

@@ -1,5 +1,6 @@
 /// The Swift/PyTorch time ratio of the full method's edit, task by task, and its rendering.
 import Foundation
+import LucidBench
 import LucidEditing
 
 /// One task's full edit timed in both, back to back.
@@ -49,10 +50,9 @@ public struct EditTimingTable {
             let swift = mean(reference.edits.map { value($0.swift) }), torch = mean(reference.edits.map { value($0.pytorch) })
             lines.append(String(format: "| %@ | %.2f | %.2f | %.2f |", name, swift, torch, torch > 0 ? swift / torch : .nan))
         }
-        let ratios = reference.edits.map { $0.swiftSeconds / $0.pytorchSeconds }.sorted()
-        let median = ratios.count % 2 == 1 ? ratios[ratios.count / 2] : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
+        let ratios = reference.edits.map { $0.swiftSeconds / $0.pytorchSeconds }
         lines.append(String(format: "per-edit ratio over %d tasks, each timed in both back to back: median %.2f, mean %.2f, min %.2f, max %.2f",
-                            ratios.count, median, mean(ratios), ratios.first ?? .nan, ratios.last ?? .nan))
+                            ratios.count, ratios.median, mean(ratios), ratios.min() ?? .nan, ratios.max() ?? .nan))
         return lines
     }
 }

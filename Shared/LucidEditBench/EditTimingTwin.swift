@@ -65,7 +65,7 @@ public struct EditTimingTwin {
             // A twin that dies must fail its write with an error, not end this process.
             signal(SIGPIPE, SIG_IGN)
             try process.run()
-            var lines = LineReader(handle: output.fileHandleForReading)
+            var lines = ChildOutputLines(output.fileHandleForReading)
             struct Line: Decodable { let seconds: StageTimes }
             for (index, job) in jobs.enumerated() {
                 let swiftFirst = index % 2 == 1
@@ -108,27 +108,5 @@ public struct EditTimingTwin {
             "feature_blocks": o.featureBlocks, "feature_stride": o.featureStride, "keep_outside": o.keepOutside,
             "outside_feather": o.outsideFeather, "inversion_strength": o.inversionStrength,
         ]
-    }
-}
-
-/// Lines of a child process's output, read as they come.
-private struct LineReader {
-    let handle: FileHandle
-    private var buffer = Data()
-
-    init(handle: FileHandle) { self.handle = handle }
-
-    /// The next line without its newline; nil at the end of the output.
-    mutating func next() -> Data? {
-        while true {
-            if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = Data(buffer[buffer.startIndex..<end])
-                buffer = Data(buffer[buffer.index(after: end)...])
-                return line
-            }
-            let chunk = handle.availableData
-            if chunk.isEmpty { return nil }
-            buffer.append(chunk)
-        }
     }
 }

@@ -25,11 +25,13 @@ public struct GroundTruthScore: Codable, Sendable, Equatable {
 /// A running `python -m tools.demoworld.edit_scores`.
 public final class GroundTruthScorer {
     private let process = Process()
-    private let input = Pipe(), output = Pipe()
-    private var buffer = Data()
+    private let input = Pipe()
+    private var lines: ChildOutputLines
 
     /// Starts the scorer with `python` in `root` (the package root, where `tools/` is).
     public init(python: String, root: URL) throws {
+        let output = Pipe()
+        lines = ChildOutputLines(output.fileHandleForReading)
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw EditBenchError.python("no Python interpreter at \(python)")
         }
@@ -55,16 +57,9 @@ public final class GroundTruthScorer {
     public func score(task: URL, image: URL) throws -> GroundTruthScore {
         let job = try JSONSerialization.data(withJSONObject: ["task": task.path, "image": image.path])
         try input.fileHandleForWriting.write(contentsOf: job + Data("\n".utf8))
-        while !buffer.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else {
-                throw EditBenchError.python("the scorer stopped (status \(process.isRunning ? -1 : process.terminationStatus))")
-            }
-            buffer.append(chunk)
+        guard let line = lines.next() else {
+            throw EditBenchError.python("the scorer stopped (status \(process.isRunning ? -1 : process.terminationStatus))")
         }
-        let end = buffer.firstIndex(of: UInt8(ascii: "\n"))!
-        let line = buffer[buffer.startIndex..<end]
-        buffer = Data(buffer[buffer.index(after: end)...])
         if let failure = try? JSONDecoder().decode([String: String].self, from: line), let message = failure["error"] {
             throw EditBenchError.python("the scorer failed on \(image.lastPathComponent): \(message)")
         }

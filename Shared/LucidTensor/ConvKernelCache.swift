@@ -19,8 +19,7 @@ public final class ConvKernelCache: Sendable {
     func kernel(for weight: Tensor, transposing: Bool, count: Int,
                 pack: (UnsafeMutablePointer<Float>) -> Void) -> PackedConvKernel {
         if let entry = entries.withLock({ $0[transposing] }), entry.isPacked(from: weight) { return entry }
-        let entry = PackedConvKernel(source: weight, count: count)
-        pack(entry.floats)
+        let entry = PackedConvKernel(source: weight, count: count, pack: pack)
         entries.withLock { $0[transposing] = entry }
         return entry
     }
@@ -31,17 +30,20 @@ final class PackedConvKernel: @unchecked Sendable {
     private let source: TensorStorage
     private let offset: Int
     private let shape: [Int]
-    /// The packed floats (written once, before the kernel is shared, then only read).
-    let floats: UnsafeMutablePointer<Float>
+    /// The packed floats, written by `pack` while the kernel is made and only read after.
+    let floats: UnsafePointer<Float>
 
-    init(source weight: Tensor, count: Int) {
+    /// `count` floats of `weight` packed by `pack`.
+    init(source weight: Tensor, count: Int, pack: (UnsafeMutablePointer<Float>) -> Void) {
         source = weight.storage
         offset = weight.offset
         shape = weight.shape
-        floats = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        let floats = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        pack(floats)
+        self.floats = UnsafePointer(floats)
     }
 
-    deinit { floats.deallocate() }
+    deinit { UnsafeMutablePointer(mutating: floats).deallocate() }
 
     func isPacked(from weight: Tensor) -> Bool {
         weight.storage === source && weight.offset == offset && weight.shape == shape

@@ -69,18 +69,13 @@ enum DirectConv3x3 {
                 }
             }
         }
-        let kernel: PackedConvKernel
-        if let kernels {
-            kernel = kernels.kernel(for: weight, transposing: transposing, count: count, pack: pack)
-        } else {
-            kernel = PackedConvKernel(source: weight, count: count)
-            pack(kernel.floats)
-        }
+        let kernel = kernels?.kernel(for: weight, transposing: transposing, count: count, pack: pack)
+            ?? PackedConvKernel(source: weight, count: count, pack: pack)
         let masks = self.masks(height: g.height, width: g.width)
         let items = g.batch * (g.outChannels / 8) * lucid_conv3x3_tiles(g.height, g.width)
         // An item: 8 channels × 48 pixels × Cin × 9 multiply-adds.
         withExtendedLifetime(kernel) {
-            let packed = UnsafePointer(kernel.floats)
+            let packed = kernel.floats
             masks.withUnsafeBufferPointer { masks in
                 parallelRanges(items, costPerItem: 8 * 48 * 9 * g.inChannels) { range in
                     lucid_conv3x3_avx512(x, g.inChannels, g.height, g.width, packed, masks.baseAddress, g.outChannels,
